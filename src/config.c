@@ -1,0 +1,557 @@
+/* Daemon configuration: see config.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "conffile.h"
+
+#define DEFAULT_SOCKET_OWNER "libvirt-qemu"
+#define DEFAULT_SOCKET_GROUP "kvm"
+
+static void add_warning(struct vio_config *c, const char *fmt, const char *arg)
+{
+	if (c->n_warnings < VIO_MAX_WARNINGS)
+		snprintf(c->warnings[c->n_warnings++], sizeof(c->warnings[0]), fmt, arg);
+}
+
+#define FIELD(c, v) ((char *)(c) + (v)->off)
+
+static int set_string(struct vio_config *c, const struct vio_var *v, const char *value,
+		      char *err, size_t errlen)
+{
+	if (strlen(value) >= v->size) {
+		snprintf(err, errlen, "value is longer than %zu characters", v->size - 1);
+		return -1;
+	}
+	memcpy(FIELD(c, v), value, strlen(value) + 1);
+	return 0;
+}
+
+static int set_path(struct vio_config *c, const struct vio_var *v, const char *value,
+		    char *err, size_t errlen)
+{
+	if (value[0] != '/') {
+		snprintf(err, errlen, "must be an absolute path");
+		return -1;
+	}
+	return set_string(c, v, value, err, errlen);
+}
+
+static int set_bool(struct vio_config *c, const struct vio_var *v, const char *value,
+		    char *err, size_t errlen)
+{
+	/* Empty means "off", as in the original file ("non-null enables"). */
+	if (!*value) {
+		*(bool *)FIELD(c, v) = false;
+		return 0;
+	}
+	return vio_parse_bool(value, (bool *)FIELD(c, v), err, errlen);
+}
+
+static int set_cpus(struct vio_config *c, const struct vio_var *v, const char *value,
+		    char *err, size_t errlen)
+{
+	if (vio_parse_cpuset(value, &c->worker_cpus, err, errlen))
+		return -1;
+	snprintf(c->worker_cpus_str, sizeof(c->worker_cpus_str), "%s", value);
+	return 0;
+}
+
+static int set_lcore(struct vio_config *c, const struct vio_var *v, const char *value,
+		     char *err, size_t errlen)
+{
+	unsigned long n;
+
+	if (vio_parse_uint(value, 0, VIO_MAX_CPUS - 1, &n, err, errlen))
+		return -1;
+	c->main_lcore = (unsigned)n;
+	return 0;
+}
+
+static int set_loglevel(struct vio_config *c, const struct vio_var *v, const char *value,
+			char *err, size_t errlen)
+{
+	unsigned long n;
+
+	if (vio_parse_uint(value, 0, 7, &n, err, errlen))
+		return -1;
+	c->log_level = (unsigned)n;
+	return 0;
+}
+
+static int set_nodaemon(struct vio_config *c, const struct vio_var *v, const char *value,
+			char *err, size_t errlen)
+{
+	c->daemonize = false;
+	if (!value || !*value || strcmp(value, "log_stderr") == 0) {
+		c->log_syslog = false;
+	} else if (strcmp(value, "log_syslog") == 0) {
+		c->log_syslog = true;
+	} else {
+		snprintf(err, errlen, "expected log_stderr or log_syslog");
+		return -1;
+	}
+	return 0;
+}
+
+static int set_huge_mode(struct vio_config *c, const struct vio_var *v, const char *value,
+			 char *err, size_t errlen)
+{
+	bool b;
+
+	if (strcasecmp(value, "auto") == 0) {
+		c->huge_mode = VIO_HUGE_AUTO;
+		return 0;
+	}
+	if (vio_parse_bool(value, &b, NULL, 0)) {
+		snprintf(err, errlen, "expected auto, yes or no");
+		return -1;
+	}
+	c->huge_mode = b ? VIO_HUGE_ON : VIO_HUGE_OFF;
+	return 0;
+}
+
+static int set_memory(struct vio_config *c, const struct vio_var *v, const char *value,
+		      char *err, size_t errlen)
+{
+	unsigned long n;
+
+	if (vio_parse_uint(value, 64, 65536, &n, err, errlen))
+		return -1;
+	c->memory_mb = (unsigned)n;
+	return 0;
+}
+
+static int set_prefix(struct vio_config *c, const struct vio_var *v, const char *value,
+		      char *err, size_t errlen)
+{
+	for (const char *p = value; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.')) {
+			snprintf(err, errlen, "may only contain letters, digits, '_', '-', '.'");
+			return -1;
+		}
+	}
+	return set_string(c, v, value, err, errlen);
+}
+
+static int set_pattern(struct vio_config *c, const struct vio_var *v, const char *value,
+		       char *err, size_t errlen)
+{
+	if (vio_check_socket_pattern(value, err, errlen))
+		return -1;
+	return set_string(c, v, value, err, errlen);
+}
+
+static int set_owner(struct vio_config *c, const struct vio_var *v, const char *value,
+		     char *err, size_t errlen)
+{
+	bool is_group = v->off == offsetof(struct vio_config, socket_group);
+
+	if (*value) {
+		if (is_group ? getgrnam(value) == NULL : getpwnam(value) == NULL) {
+			snprintf(err, errlen, "no such %s on this host", is_group ? "group"
+				 : "user");
+			return -1;
+		}
+	}
+	if (is_group)
+		c->socket_group_explicit = true;
+	else
+		c->socket_owner_explicit = true;
+	return set_string(c, v, value, err, errlen);
+}
+
+static int set_token(struct vio_config *c, const struct vio_var *v, const char *value,
+		     char *err, size_t errlen)
+{
+	return vio_parse_vfio_token(value, c->vfio_token, sizeof(c->vfio_token), err, errlen);
+}
+
+static int set_endpoint(struct vio_config *c, const struct vio_var *v, const char *value,
+			char *err, size_t errlen)
+{
+	if (*value && strncmp(value, "ipc://", 6) != 0 && strncmp(value, "tcp://", 6) != 0) {
+		snprintf(err, errlen, "expected a ZeroMQ endpoint ipc://PATH or tcp://HOST:PORT");
+		return -1;
+	}
+	return set_string(c, v, value, err, errlen);
+}
+
+static int set_core_sched_ep(struct vio_config *c, const struct vio_var *v,
+			     const char *value, char *err, size_t errlen)
+{
+	/* The original's start script passes the endpoint only when enabled. */
+	if (set_endpoint(c, v, value, err, errlen))
+		return -1;
+	c->core_sched_enable = true;
+	return 0;
+}
+
+static int set_pin_item(struct vio_config *c, const char *item, char *err, size_t errlen)
+{
+	struct vio_pin pin;
+
+	if (vio_parse_pin(item, &pin, c->max_relays, err, errlen))
+		return -1;
+	for (unsigned i = 0; i < c->n_pins; i++) {
+		if (c->pins[i].relay == pin.relay) {
+			snprintf(err, errlen, "relay %u is pinned twice", pin.relay);
+			return -1;
+		}
+	}
+	if (c->n_pins == sizeof(c->pins) / sizeof(c->pins[0])) {
+		snprintf(err, errlen, "too many pins");
+		return -1;
+	}
+	c->pins[c->n_pins++] = pin;
+	return 0;
+}
+
+static int set_pins(struct vio_config *c, const struct vio_var *v, const char *value,
+		    char *err, size_t errlen)
+{
+	char buf[1024], *save = NULL, *tok;
+
+	/* The guide documents a ';'-separated list; arrays work too. */
+	if (strlen(value) >= sizeof(buf)) {
+		snprintf(err, errlen, "value too long");
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save))
+		if (set_pin_item(c, tok, err, errlen))
+			return -1;
+	return 0;
+}
+
+static int set_static_vf(struct vio_config *c, const struct vio_var *v, const char *value,
+			 char *err, size_t errlen)
+{
+	struct vio_static_vf sv;
+
+	if (vio_parse_static_vf(value, &sv.dev, &sv.relay, c->max_relays, err, errlen))
+		return -1;
+	for (unsigned i = 0; i < c->n_static_vfs; i++) {
+		if (c->static_vfs[i].relay == sv.relay) {
+			snprintf(err, errlen, "relay id %u is used twice (also by %s)", sv.relay,
+				 c->static_vfs[i].dev.devargs);
+			return -1;
+		}
+		if (vio_vf_dev_same(&c->static_vfs[i].dev, &sv.dev)) {
+			snprintf(err, errlen, "device %s is given twice (relays %u and %u)",
+				 sv.dev.name, c->static_vfs[i].relay, sv.relay);
+			return -1;
+		}
+	}
+	if (c->n_static_vfs == VIO_RELAYS_HARD_MAX) {
+		snprintf(err, errlen, "too many static VFs");
+		return -1;
+	}
+	c->static_vfs[c->n_static_vfs++] = sv;
+	return 0;
+}
+
+/* Variables of the original that have no effect here. */
+static int set_ignored(struct vio_config *c, const struct vio_var *v, const char *value,
+		       char *err, size_t errlen)
+{
+	return 0;
+}
+
+static int set_unsupported(struct vio_config *c, const struct vio_var *v, const char *value,
+			   char *err, size_t errlen)
+{
+	if (*value && strcmp(value, "false") != 0)
+		add_warning(c, "%s is not supported by this virtio-forwarder and is ignored",
+			    v->name ? v->name : v->opt_long);
+	return 0;
+}
+
+#define F(field) offsetof(struct vio_config, field), sizeof(((struct vio_config *)0)->field)
+#define NOF 0, 0
+
+const struct vio_var vio_vars[] = {
+	{"VIRTIOFWD_CPU_MASK", "cpus", 'C', VIO_ARG_REQUIRED, false, NOF, set_cpus,
+	 "worker CPUs: a list (1,2 or 1-3) or a hex mask (0x6)"},
+	{"VIRTIOFWD_MASTER_LCORE", "master-lcore", 'M', VIO_ARG_REQUIRED, false, NOF, set_lcore,
+	 "CPU of the main (control) thread, not a worker CPU (default 0)"},
+	{"VIRTIOFWD_LOG_LEVEL", "loglevel", 'l', VIO_ARG_REQUIRED, false, NOF, set_loglevel,
+	 "log threshold 0-7, least to most verbose (default 6)"},
+	{NULL, "nodaemon", 'n', VIO_ARG_OPTIONAL, false, NOF, set_nodaemon,
+	 "stay in the foreground; log to stderr (=log_stderr, default) or syslog (=log_syslog)"},
+	{"VIRTIOFWD_PID_DIR", "pid-dir", 'p', VIO_ARG_REQUIRED, false, F(pid_dir), set_path,
+	 "directory of virtio-forwarder.pid when running as a daemon (default /var/run)"},
+	{"VIRTIOFWD_HUGETLBFS_MOUNT_POINT", "huge-dir", 'H', VIO_ARG_REQUIRED, false, F(huge_dir),
+	 set_path, "hugetlbfs mount point (default /mnt/huge)"},
+	{"VIRTIOFWD_HUGEPAGES", "hugepages", 0, VIO_ARG_REQUIRED, false, NOF, set_huge_mode,
+	 "auto (hugepages when free ones exist), yes (required) or no (shared memory)"},
+	{"VIRTIOFWD_MEMORY_MB", "memory", 0, VIO_ARG_REQUIRED, false, NOF, set_memory,
+	 "memory for buffers without hugepages, MiB (default: sized from the relay count)"},
+	{"VIRTIOFWD_FILE_PREFIX", "file-prefix", 0, VIO_ARG_REQUIRED, false, F(file_prefix),
+	 set_prefix, "DPDK runtime file prefix (default virtio-forwarder)"},
+	{"VIRTIOFWD_SOCKET_DIR", "vhost-path", 'V', VIO_ARG_REQUIRED, false, F(socket_dir),
+	 set_path, "directory of the vhost-user sockets (default /tmp)"},
+	{"VIRTIOFWD_SOCKET_FNAME_PATTERN", "vhost-socket", 'S', VIO_ARG_REQUIRED, false,
+	 F(socket_pattern), set_pattern,
+	 "socket file-name pattern with one %u for the relay id (default virtio-forwarder%u.sock)"},
+	{"VIRTIOFWD_SOCKET_OWNER", "vhost-username", 'u', VIO_ARG_REQUIRED, false,
+	 F(socket_owner), set_owner, "owner of the vhost-user sockets (blank: leave as created)"},
+	{"VIRTIOFWD_SOCKET_GROUP", "vhost-groupname", 'g', VIO_ARG_REQUIRED, false,
+	 F(socket_group), set_owner, "group of the vhost-user sockets (blank: leave as created)"},
+	{"VIRTIOFWD_VHOST_CLIENT", "vhostuser-client", 'i', VIO_ARG_NONE, false, F(vhost_client),
+	 set_bool, "vhost-user client mode: connect to sockets the VMs create, reconnect"},
+	{"VIRTIOFWD_DYNAMIC_SOCKETS", "dynamic-sockets", 'd', VIO_ARG_NONE, false,
+	 F(dynamic_sockets), set_bool, "no sockets at start; add them through port control"},
+	{"VIRTIOFWD_JUMBO", "jumbo", 'J', VIO_ARG_NONE, false, F(jumbo), set_bool,
+	 "9000-byte MTU"},
+	{"VIRTIOFWD_MRGBUF", "enable-mrgbuf", 0, VIO_ARG_NONE, false, F(mrgbuf), set_bool,
+	 "offer mergeable RX buffers to guests"},
+	{"VIRTIOFWD_TSO", "enable-tso", 0, VIO_ARG_NONE, false, F(tso), set_bool,
+	 "offer TCP segmentation offload to guests"},
+	{"VIRTIOFWD_VFIO_VF_TOKEN", "vfio-vf-token", 't', VIO_ARG_REQUIRED, false, NOF, set_token,
+	 "VFIO VF token: None, 0 (default token) or a UUID"},
+	{"VIO4WD_CORE_SCHED_ENABLE", NULL, 0, VIO_ARG_NONE, false, F(core_sched_enable), set_bool,
+	 "serve the core scheduler endpoint"},
+	{"VIRTIOFWD_ZMQ_PORT_CONTROL_EP", "zmq-port-control-ep", 0, VIO_ARG_REQUIRED, false,
+	 F(zmq_port_control_ep), set_endpoint, "ZeroMQ endpoint of port control"},
+	{"VIRTIOFWD_ZMQ_STATS_EP", "zmq-stats-ep", 0, VIO_ARG_REQUIRED, false, F(zmq_stats_ep),
+	 set_endpoint, "ZeroMQ endpoint of stats"},
+	{"VIRTIOFWD_ZMQ_CORE_SCHED_EP", NULL, 0, VIO_ARG_REQUIRED, false, F(zmq_core_sched_ep),
+	 set_endpoint, NULL},
+	{NULL, "zmq-core-sched-ep", 0, VIO_ARG_REQUIRED, false, F(zmq_core_sched_ep),
+	 set_core_sched_ep, "ZeroMQ endpoint of the core scheduler (enables it)"},
+	{"VIRTIOFWD_ZMQ_CONFIG_EP", "zmq-config-ep", 0, VIO_ARG_REQUIRED, false, F(zmq_config_ep),
+	 set_endpoint, "ZeroMQ endpoint of config queries"},
+	{"VIRTIOFWD_CPU_PINS", "virtio-cpu", 'c', VIO_ARG_REQUIRED, true, NOF, set_pins,
+	 "pin a relay: <relay>:<cpu>[,<cpu>] (VF->VM CPU, VM->VF CPU); repeatable"},
+	{"VIRTIOFWD_STATIC_VFS", "add-pci-vf", 'P', VIO_ARG_REQUIRED, true, NOF, set_static_vf,
+	 "add a VF at startup: <PCI address or DPDK device>=<relay id>; repeatable"},
+	/* The original's variables and options without an effect here. */
+	{"VIRTIOFWD_IPC_PORT_CONTROL", "ipc", 0, VIO_ARG_NONE, false, NOF, set_ignored, NULL},
+	{"VIRTIOFWD_CPU_NIC_SAME_NUMA", "same-numa", 0, VIO_ARG_NONE, false, NOF, set_ignored,
+	 NULL},
+	{"VIRTIOFWD_BINARY", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored, NULL},
+	{"VIO4WD_CORE_SCHED_SENSITIVITY", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored, NULL},
+	{"VIO4WD_CORE_SCHED_LOG_LEVEL", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored, NULL},
+	{"VIO4WD_CORE_SCHED_POLL_INTERVAL", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored,
+	 NULL},
+	{"VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored,
+	 NULL},
+	{"VIRTIOFWD_OVSDB_SOCK_PATH", "ovsdb-sock", 'O', VIO_ARG_REQUIRED, false, NOF,
+	 set_unsupported, NULL},
+	{"VIRTIOFWD_ZERO_COPY", "zero-copy", 0, VIO_ARG_NONE, false, NOF, set_unsupported, NULL},
+	{"VIRTIOFWD_BIND_VFIO_PCI", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_unsupported, NULL},
+};
+const size_t vio_n_vars = sizeof(vio_vars) / sizeof(vio_vars[0]);
+
+const struct vio_var *vio_var_by_name(const char *name)
+{
+	for (size_t i = 0; i < vio_n_vars; i++)
+		if (vio_vars[i].name && strcmp(vio_vars[i].name, name) == 0)
+			return &vio_vars[i];
+	return NULL;
+}
+
+void vio_config_defaults(struct vio_config *c, unsigned max_relays)
+{
+	memset(c, 0, sizeof(*c));
+	c->max_relays = max_relays;
+	snprintf(c->config_file, sizeof(c->config_file), "/etc/default/virtioforwarder");
+	vio_parse_cpuset("1,2", &c->worker_cpus, NULL, 0);
+	snprintf(c->worker_cpus_str, sizeof(c->worker_cpus_str), "1,2");
+	c->main_lcore = 0;
+	c->log_level = 6;
+	c->daemonize = true;
+	c->log_syslog = true;
+	snprintf(c->pid_dir, sizeof(c->pid_dir), "/var/run");
+	snprintf(c->huge_dir, sizeof(c->huge_dir), "/mnt/huge");
+	c->huge_mode = VIO_HUGE_AUTO;
+	snprintf(c->file_prefix, sizeof(c->file_prefix), "virtio-forwarder");
+	snprintf(c->socket_dir, sizeof(c->socket_dir), "/tmp");
+	snprintf(c->socket_pattern, sizeof(c->socket_pattern), "virtio-forwarder%%u.sock");
+	snprintf(c->socket_owner, sizeof(c->socket_owner), DEFAULT_SOCKET_OWNER);
+	snprintf(c->socket_group, sizeof(c->socket_group), DEFAULT_SOCKET_GROUP);
+}
+
+static unsigned var_index(const struct vio_var *v)
+{
+	return (unsigned)(v - vio_vars);
+}
+
+int vio_config_set(struct vio_config *c, const struct vio_var *v, const char *value,
+		   bool from_cmdline, char *err, size_t errlen)
+{
+	char sub[VIO_ERR_MAX + 64];
+	char label[96];
+
+	if (from_cmdline) {
+		if (v->opt_short)
+			snprintf(label, sizeof(label), "--%s/-%c", v->opt_long, v->opt_short);
+		else
+			snprintf(label, sizeof(label), "--%s", v->opt_long);
+	} else {
+		snprintf(label, sizeof(label), "%s", v->name);
+	}
+	if (!value)
+		value = v->arg == VIO_ARG_NONE ? "true" : "";
+
+	/* An empty value means "the default" except where blank has a meaning. */
+	if (!*value && !from_cmdline && v->set != set_owner && v->set != set_bool &&
+	    v->set != set_endpoint && v->set != set_token && v->set != set_unsupported)
+		return 0;
+
+	if (v->is_list) {
+		unsigned bit = 1u << (var_index(v) % 32);
+
+		if (from_cmdline && !(c->cmdline_lists_seen & bit)) {
+			c->cmdline_lists_seen |= bit;
+			if (v->set == set_pins)
+				c->n_pins = 0;
+			else
+				c->n_static_vfs = 0;
+		}
+	}
+	sub[0] = '\0';
+	if (v->set(c, v, value, sub, sizeof(sub))) {
+		snprintf(err, errlen, "%s=\"%s\": %s", label, value, sub);
+		return -1;
+	}
+	return 0;
+}
+
+static int file_cb(void *ctx, const char *name, const char *const *values, size_t nvalues,
+		   bool is_array, char *err, size_t errlen)
+{
+	struct vio_config *c = ctx;
+	const struct vio_var *v = vio_var_by_name(name);
+
+	if (!v) {
+		snprintf(err, errlen, "unknown variable %s", name);
+		return -1;
+	}
+	if (is_array && !v->is_list) {
+		snprintf(err, errlen, "%s does not take an array", name);
+		return -1;
+	}
+	if (v->is_list) { /* a later assignment replaces an earlier one, as in bash */
+		if (v->set == set_pins)
+			c->n_pins = 0;
+		else
+			c->n_static_vfs = 0;
+	}
+	for (size_t i = 0; i < nvalues; i++) {
+		if (is_array && !*values[i]) {
+			snprintf(err, errlen, "%s: empty array item", name);
+			return -1;
+		}
+		if (vio_config_set(c, v, values[i], false, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+int vio_config_load_file(struct vio_config *c, const char *path, char *err, size_t errlen)
+{
+	return vio_conffile_load(path, file_cb, c, err, errlen);
+}
+
+int vio_read_online_cpus(const char *path, struct vio_cpuset *out, char *err, size_t errlen)
+{
+	char buf[512];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return vio_parse_cpuset(buf, out, err, errlen);
+}
+
+int vio_config_validate(const struct vio_config *c, const struct vio_cpuset *online,
+			char *err, size_t errlen)
+{
+	char buf[256];
+	int cpu;
+
+	for (cpu = vio_cpuset_next(&c->worker_cpus, 0); cpu >= 0;
+	     cpu = vio_cpuset_next(&c->worker_cpus, (unsigned)cpu + 1)) {
+		if (!vio_cpuset_has(online, (unsigned)cpu)) {
+			snprintf(err, errlen, "VIRTIOFWD_CPU_MASK=\"%s\": CPU %d is not online "
+				 "(online: %s)", c->worker_cpus_str, cpu,
+				 vio_cpuset_format(online, buf, sizeof(buf)));
+			return -1;
+		}
+	}
+	if (!vio_cpuset_has(online, c->main_lcore)) {
+		snprintf(err, errlen, "VIRTIOFWD_MASTER_LCORE=\"%u\": CPU %u is not online "
+			 "(online: %s)", c->main_lcore, c->main_lcore,
+			 vio_cpuset_format(online, buf, sizeof(buf)));
+		return -1;
+	}
+	if (vio_cpuset_has(&c->worker_cpus, c->main_lcore)) {
+		snprintf(err, errlen, "VIRTIOFWD_MASTER_LCORE=\"%u\": CPU %u is also a worker "
+			 "CPU in VIRTIOFWD_CPU_MASK=\"%s\"", c->main_lcore, c->main_lcore,
+			 c->worker_cpus_str);
+		return -1;
+	}
+	for (unsigned i = 0; i < c->n_pins; i++) {
+		const struct vio_pin *p = &c->pins[i];
+		unsigned bad = vio_cpuset_has(&c->worker_cpus, p->cpu_vf_to_vm) ?
+				       p->cpu_vm_to_vf : p->cpu_vf_to_vm;
+
+		if (!vio_cpuset_has(&c->worker_cpus, bad)) {
+			snprintf(err, errlen, "VIRTIOFWD_CPU_PINS=\"%u:%u,%u\": CPU %u is not a "
+				 "worker CPU (VIRTIOFWD_CPU_MASK=\"%s\")", p->relay,
+				 p->cpu_vf_to_vm, p->cpu_vm_to_vf, bad, c->worker_cpus_str);
+			return -1;
+		}
+	}
+	if (c->dynamic_sockets && c->n_static_vfs) {
+		snprintf(err, errlen, "VIRTIOFWD_STATIC_VFS=\"%s=%u\": static VFs need the "
+			 "default sockets, but VIRTIOFWD_DYNAMIC_SOCKETS is on (add relays "
+			 "with port control add_sock instead)", c->static_vfs[0].dev.devargs,
+			 c->static_vfs[0].relay);
+		return -1;
+	}
+	if (!c->dynamic_sockets) {
+		struct sockaddr_un sun;
+		int len = snprintf(buf, sizeof(buf), "%s/", c->socket_dir);
+
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, c->socket_pattern,
+				c->max_relays - 1);
+		if ((size_t)len >= sizeof(sun.sun_path)) {
+			snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": socket paths such as "
+				 "%s exceed the %zu-byte limit of unix sockets", c->socket_dir,
+				 buf, sizeof(sun.sun_path) - 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void vio_config_relay_pins(const struct vio_config *c, unsigned relay, int *vf_to_vm,
+			   int *vm_to_vf)
+{
+	*vf_to_vm = *vm_to_vf = -1;
+	for (unsigned i = 0; i < c->n_pins; i++) {
+		if (c->pins[i].relay == relay) {
+			*vf_to_vm = (int)c->pins[i].cpu_vf_to_vm;
+			*vm_to_vf = (int)c->pins[i].cpu_vm_to_vf;
+		}
+	}
+}

@@ -1,0 +1,120 @@
+/* Daemon configuration: defaults, the variables of /etc/default/virtioforwarder,
+ * their command-line equivalents, and whole-configuration validation.
+ *
+ * Precedence: built-in defaults < configuration file < command line.
+ * Nothing here touches DPDK: the module is unit-tested on its own.
+ */
+#ifndef VIO_CONFIG_H
+#define VIO_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parse.h"
+
+#define VIO_RELAYS_HARD_MAX 64       /* the guide's limit */
+#define VIO_MAX_WARNINGS 16
+#define VIO_EP_MAX 256
+
+enum vio_huge_mode { VIO_HUGE_AUTO = 0, VIO_HUGE_ON, VIO_HUGE_OFF };
+
+struct vio_static_vf {
+	struct vio_vf_dev dev;
+	unsigned relay;
+};
+
+struct vio_config {
+	unsigned max_relays;              /* relay ids run 0 .. max_relays-1 */
+
+	char config_file[PATH_MAX];
+	bool config_file_explicit;        /* --config given: a missing file is an error */
+
+	struct vio_cpuset worker_cpus;    /* VIRTIOFWD_CPU_MASK */
+	char worker_cpus_str[128];
+	unsigned main_lcore;              /* VIRTIOFWD_MASTER_LCORE */
+	unsigned log_level;               /* 0-7, syslog levels */
+	bool daemonize;                   /* false with --nodaemon */
+	bool log_syslog;                  /* daemon, or --nodaemon=log_syslog */
+	char pid_dir[PATH_MAX];
+
+	char huge_dir[PATH_MAX];          /* VIRTIOFWD_HUGETLBFS_MOUNT_POINT */
+	enum vio_huge_mode huge_mode;     /* VIRTIOFWD_HUGEPAGES */
+	unsigned memory_mb;               /* VIRTIOFWD_MEMORY_MB, 0 = sized from relays */
+	char file_prefix[64];             /* VIRTIOFWD_FILE_PREFIX (DPDK runtime dir) */
+
+	char socket_dir[PATH_MAX];        /* VIRTIOFWD_SOCKET_DIR */
+	char socket_pattern[64];          /* VIRTIOFWD_SOCKET_FNAME_PATTERN */
+	char socket_owner[64];            /* "" = leave as created */
+	char socket_group[64];
+	bool socket_owner_explicit, socket_group_explicit;
+
+	bool vhost_client;                /* VIRTIOFWD_VHOST_CLIENT */
+	bool dynamic_sockets;             /* VIRTIOFWD_DYNAMIC_SOCKETS */
+	bool jumbo, mrgbuf, tso;          /* VIRTIOFWD_JUMBO / _MRGBUF / _TSO */
+	char vfio_token[40];              /* "" = none */
+
+	bool core_sched_enable;           /* VIO4WD_CORE_SCHED_ENABLE */
+	char zmq_port_control_ep[VIO_EP_MAX];
+	char zmq_stats_ep[VIO_EP_MAX];
+	char zmq_core_sched_ep[VIO_EP_MAX];
+	char zmq_config_ep[VIO_EP_MAX];
+
+	struct vio_pin pins[VIO_RELAYS_HARD_MAX * 2];
+	unsigned n_pins;
+	struct vio_static_vf static_vfs[VIO_RELAYS_HARD_MAX];
+	unsigned n_static_vfs;
+
+	/* Notes for the log once logging is up (ignored legacy variables...). */
+	char warnings[VIO_MAX_WARNINGS][200];
+	unsigned n_warnings;
+
+	/* internal: lists replaced (not appended) by the first command-line item */
+	unsigned cmdline_lists_seen;
+};
+
+/* How a variable takes its value on the command line. */
+enum vio_var_arg { VIO_ARG_NONE, VIO_ARG_REQUIRED, VIO_ARG_OPTIONAL };
+
+struct vio_var {
+	const char *name;      /* variable in the file, or NULL (command line only) */
+	const char *opt_long;  /* command-line option, or NULL (file only) */
+	int opt_short;         /* short option letter, or 0 */
+	enum vio_var_arg arg;
+	bool is_list;          /* array in the file, repeatable on the command line */
+	size_t off, size;      /* target field for the generic setters */
+	int (*set)(struct vio_config *c, const struct vio_var *v, const char *value,
+		   char *err, size_t errlen);
+	const char *help;
+};
+
+extern const struct vio_var vio_vars[];
+extern const size_t vio_n_vars;
+
+const struct vio_var *vio_var_by_name(const char *name);
+
+/* Fill in the built-in defaults. */
+void vio_config_defaults(struct vio_config *c, unsigned max_relays);
+
+/* Apply one value of variable v.  from_cmdline: list variables given on the
+ * command line replace the file's list instead of adding to it.  Errors name
+ * the variable (or option) and the value. */
+int vio_config_set(struct vio_config *c, const struct vio_var *v, const char *value,
+		   bool from_cmdline, char *err, size_t errlen);
+
+/* Read a configuration file into c. */
+int vio_config_load_file(struct vio_config *c, const char *path, char *err, size_t errlen);
+
+/* Cross-checks once everything is applied: CPUs online, main lcore not a
+ * worker, pins inside the worker mask, duplicate relay ids or devices... */
+int vio_config_validate(const struct vio_config *c, const struct vio_cpuset *online,
+			char *err, size_t errlen);
+
+/* Pinned CPUs of a relay, or -1 when unpinned. */
+void vio_config_relay_pins(const struct vio_config *c, unsigned relay, int *vf_to_vm,
+			   int *vm_to_vf);
+
+/* Read the online CPUs from sysfs (path overridable for tests). */
+int vio_read_online_cpus(const char *path, struct vio_cpuset *out, char *err, size_t errlen);
+
+#endif

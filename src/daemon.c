@@ -1,0 +1,116 @@
+/* Process plumbing: see daemon.h. */
+#define VIO_LOG_MODULE "daemon"
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static char pidfile[PATH_MAX];
+
+void vio_signals_block(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int vio_daemonize(int *ready_fd)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		char msg[1024];
+		ssize_t n;
+
+		close(pfd[1]);
+		n = read(pfd[0], msg, sizeof(msg) - 1);
+		if (n <= 0) {
+			int st;
+
+			waitpid(pid, &st, 0);
+			fprintf(stderr, "virtio-forwarder: the daemon exited during startup "
+				"(see the system log)\n");
+			exit(1);
+		}
+		msg[n] = '\0';
+		if (msg[0] != '0') {
+			fprintf(stderr, "virtio-forwarder: %s\n", msg + 1);
+			exit(1);
+		}
+		exit(0);
+	}
+	close(pfd[0]);
+	if (setsid() < 0)
+		return -errno;
+	if (chdir("/") != 0)
+		return -errno;
+	{
+		int fd = open("/dev/null", O_RDWR);
+
+		if (fd >= 0) {
+			dup2(fd, STDIN_FILENO);
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+			if (fd > STDERR_FILENO)
+				close(fd);
+		}
+	}
+	*ready_fd = pfd[1];
+	return 0;
+}
+
+void vio_daemon_ready(int ready_fd, int status, const char *msg)
+{
+	char buf[1024];
+	int n;
+
+	if (ready_fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%c%s", status ? '1' : '0', msg ? msg : "");
+	if (write(ready_fd, buf, (size_t)n) < 0)
+		VIO_LOG(WARNING, "cannot report readiness: %s", strerror(errno));
+	close(ready_fd);
+}
+
+int vio_pidfile_write(const char *dir)
+{
+	FILE *f;
+
+	snprintf(pidfile, sizeof(pidfile), "%s/virtio-forwarder.pid", dir);
+	f = fopen(pidfile, "w");
+	if (!f) {
+		int e = errno;
+
+		pidfile[0] = '\0';
+		return -e;
+	}
+	fprintf(f, "%d\n", (int)getpid());
+	fclose(f);
+	return 0;
+}
+
+void vio_pidfile_remove(void)
+{
+	if (pidfile[0])
+		unlink(pidfile);
+	pidfile[0] = '\0';
+}

@@ -1,0 +1,21 @@
+/* Process plumbing: daemonising with a readiness report to the parent, the
+ * pid file, and signals (handled synchronously by the main thread). */
+#ifndef VIO_DAEMON_H
+#define VIO_DAEMON_H
+
+#include <signal.h>
+
+/* Block the signals the main thread waits for; call before any thread is
+ * created so that every thread inherits the mask. */
+void vio_signals_block(sigset_t *set);
+
+/* Fork into the background.  Returns in the child with *ready_fd set; the
+ * parent waits for vio_daemon_ready() and exits with the child's verdict. */
+int vio_daemonize(int *ready_fd);
+/* Tell the waiting parent: status 0 (running) or non-zero with msg. */
+void vio_daemon_ready(int ready_fd, int status, const char *msg);
+
+int vio_pidfile_write(const char *dir);
+void vio_pidfile_remove(void);
+
+#endif

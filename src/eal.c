@@ -1,0 +1,145 @@
+/* EAL bring-up: see eal.h. */
+#define VIO_LOG_MODULE "eal"
+#include "eal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/vfs.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+
+#include "log.h"
+#include "relay.h"
+
+#ifndef HUGETLBFS_MAGIC
+#define HUGETLBFS_MAGIC 0x958458f6
+#endif
+
+/* EAL itself, the drain pool and per-relay buffer pools (about 5 MiB each,
+ * see vf_port.c), with room to spare. */
+#define BASE_MB 96
+#define PER_RELAY_MB 6
+/* Any address no machine has: the PCI bus then probes nothing at startup;
+ * relays hot-plug their VFs later. */
+#define NO_PCI_DEVICE "ffff:ff:1f.7"
+
+static unsigned long free_hugepages(const char *dir, unsigned long *page_kb)
+{
+	struct statfs sfs;
+	char path[128];
+	unsigned long n = 0;
+	FILE *f;
+
+	if (statfs(dir, &sfs) != 0 || (unsigned long)sfs.f_type != HUGETLBFS_MAGIC)
+		return 0;
+	*page_kb = (unsigned long)sfs.f_bsize / 1024;
+	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%lukB/free_hugepages",
+		 *page_kb);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu", &n) != 1)
+		n = 0;
+	fclose(f);
+	return n;
+}
+
+int vio_eal_plan_memory(const struct vio_config *c, struct vio_mem_plan *plan, char *err,
+			size_t errlen)
+{
+	unsigned long page_kb = 0, pages = free_hugepages(c->huge_dir, &page_kb);
+	unsigned long free_mb = pages * page_kb / 1024;
+	unsigned need = c->memory_mb ? c->memory_mb : BASE_MB + vio_max_relays() * PER_RELAY_MB;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->memory_mb = need;
+	switch (c->huge_mode) {
+	case VIO_HUGE_ON:
+		if (!pages) {
+			snprintf(err, errlen, "VIRTIOFWD_HUGEPAGES=yes: no free hugepages at %s "
+				 "(VIRTIOFWD_HUGETLBFS_MOUNT_POINT: is hugetlbfs mounted there and "
+				 "are pages reserved?)", c->huge_dir);
+			return -1;
+		}
+		plan->hugepages = true;
+		snprintf(plan->reason, sizeof(plan->reason), "hugepages at %s (%lu MiB free)",
+			 c->huge_dir, free_mb);
+		return 0;
+	case VIO_HUGE_OFF:
+		snprintf(plan->reason, sizeof(plan->reason), "ordinary shared memory, %u MiB "
+			 "(hugepages disabled by configuration)", need);
+		return 0;
+	case VIO_HUGE_AUTO:
+		break;
+	}
+	if (free_mb >= need) {
+		plan->hugepages = true;
+		snprintf(plan->reason, sizeof(plan->reason), "hugepages at %s (%lu MiB free)",
+			 c->huge_dir, free_mb);
+	} else {
+		snprintf(plan->reason, sizeof(plan->reason), "ordinary shared memory, %u MiB "
+			 "(%s at %s: %lu MiB free, %u MiB wanted)", need,
+			 page_kb ? "too few free hugepages" : "no hugetlbfs mount", c->huge_dir,
+			 free_mb, need);
+	}
+	return 0;
+}
+
+#define MAX_ARGS 32
+
+int vio_eal_init(const struct vio_config *c, const char *prog, const struct vio_mem_plan *plan,
+		 char *err, size_t errlen)
+{
+	static char bufs[MAX_ARGS][512];
+	char *argv[MAX_ARGS + 1];
+	char cpus[400];
+	int argc = 0, rc, cpu;
+	int dpdk_level = c->log_level >= 7 ? RTE_LOG_DEBUG : RTE_LOG_WARNING;
+
+#define ARG(...) snprintf(bufs[argc], sizeof(bufs[0]), __VA_ARGS__), argv[argc] = bufs[argc], argc++
+	ARG("%s", prog);
+	rc = snprintf(cpus, sizeof(cpus), "%u", c->main_lcore);
+	for (cpu = vio_cpuset_next(&c->worker_cpus, 0); cpu >= 0;
+	     cpu = vio_cpuset_next(&c->worker_cpus, (unsigned)cpu + 1))
+		rc += snprintf(cpus + rc, sizeof(cpus) - (size_t)rc, ",%d", cpu);
+	ARG("-l");
+	ARG("%s", cpus);
+	ARG("--main-lcore=%u", c->main_lcore);
+	ARG("--file-prefix=%s", c->file_prefix);
+	ARG("--no-shconf");
+	ARG("--no-telemetry");
+	ARG("-a");
+	ARG(NO_PCI_DEVICE);
+	ARG("--log-level=%d", dpdk_level);
+	if (plan->hugepages) {
+		ARG("--huge-dir=%s", c->huge_dir);
+		ARG("--huge-unlink");
+	} else {
+		ARG("--no-huge");
+		ARG("-m");
+		ARG("%u", plan->memory_mb);
+	}
+	if (c->vfio_token[0])
+		ARG("--vfio-vf-token=%s", c->vfio_token);
+	argv[argc] = NULL;
+#undef ARG
+
+	if (!c->log_syslog)
+		rte_openlog_stream(stderr);
+	rc = rte_eal_init(argc, argv);
+	if (rc < 0) {
+		snprintf(err, errlen, "DPDK initialisation failed: %s (see the EAL messages above)",
+			 rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
+void vio_eal_fini(void)
+{
+	rte_eal_cleanup();
+}

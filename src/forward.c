@@ -1,0 +1,176 @@
+/* The datapath: see forward.h. */
+#include "forward.h"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_vhost.h>
+
+#define VRING_RX_MASK 0x5555555555555555ULL /* even vrings: guest RX (we enqueue) */
+#define VRING_TX_MASK 0xaaaaaaaaaaaaaaaaULL /* odd vrings: guest TX (we dequeue) */
+
+static struct rte_mempool *drain_pool;
+static uint64_t hold_cycles;
+
+void vio_forward_init(struct rte_mempool *pool)
+{
+	drain_pool = pool;
+	hold_cycles = rte_get_tsc_hz() / 1000000 * VIO_HOLD_US;
+}
+
+/* Single writer: the serving worker. Readers use relaxed loads. */
+static inline void stat_add(uint64_t *ctr, uint64_t v)
+{
+	__atomic_store_n(ctr, *ctr + v, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t sum_bytes(struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t b = 0;
+
+	for (uint16_t i = 0; i < n; i++)
+		b += rte_pktmbuf_pkt_len(pkts[i]);
+	return b;
+}
+
+static inline void drop(struct rte_mbuf **pkts, uint16_t n, uint64_t *pkts_ctr,
+			uint64_t *bytes_ctr)
+{
+	if (!n)
+		return;
+	stat_add(bytes_ctr, sum_bytes(pkts, n));
+	stat_add(pkts_ctr, n);
+	rte_pktmbuf_free_bulk(pkts, n);
+}
+
+/* Deliver pkts[0..n) to the destination of d; returns how many it took.
+ * Lengths are read first: a PMD may free what it sent before returning. */
+static inline uint16_t deliver(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vio_relay *r = d->relay;
+	uint32_t len[VIO_BURST];
+	uint64_t bytes = 0;
+	uint16_t sent;
+
+	for (uint16_t i = 0; i < n; i++)
+		len[i] = rte_pktmbuf_pkt_len(pkts[i]);
+	if (d->dir == VIO_DIR_VF_TO_VM) {
+		uint64_t rx = __atomic_load_n(&r->vring_enabled, __ATOMIC_ACQUIRE) & VRING_RX_MASK;
+
+		if (!rx)
+			return 0;
+		/* Queue selection by flow hash arrives with multiqueue support;
+		 * until then the first enabled guest RX ring takes everything. */
+		sent = rte_vhost_enqueue_burst(r->vid, (uint16_t)__builtin_ctzll(rx), pkts, n);
+		rte_pktmbuf_free_bulk(pkts, sent); /* enqueue copied them */
+	} else {
+		sent = rte_eth_tx_burst(r->port_id, 0, pkts, n);
+	}
+	for (uint16_t i = 0; i < sent; i++)
+		bytes += len[i];
+	stat_add(&d->st.tx_bytes, bytes);
+	stat_add(&d->st.tx_pkts, sent);
+	return sent;
+}
+
+/* Retry what a full destination left; drop it once its time is up.
+ * Returns packets moved, and whether anything is still held. */
+static inline unsigned retry_held(struct vio_relay_dir *d, bool *still_held)
+{
+	uint16_t sent = deliver(d, d->held + d->held_first, d->n_held);
+
+	d->held_first += sent;
+	d->n_held -= sent;
+	if (d->n_held && rte_get_tsc_cycles() > d->held_deadline) {
+		unsigned n = d->n_held;
+
+		drop(d->held + d->held_first, d->n_held, &d->st.full_pkts, &d->st.full_bytes);
+		d->n_held = 0;
+		sent += (uint16_t)n;
+	}
+	if (!d->n_held)
+		d->held_first = 0;
+	*still_held = d->n_held != 0;
+	return sent;
+}
+
+static inline void hold_rest(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t from,
+			     uint16_t n)
+{
+	for (uint16_t i = from; i < n; i++)
+		d->held[i - from] = pkts[i];
+	d->n_held = (uint16_t)(n - from);
+	d->held_first = 0;
+	d->held_deadline = rte_get_tsc_cycles() + hold_cycles;
+}
+
+/* The enabled ring after v in mask (wrapping); mask must not be 0. */
+static inline uint16_t next_ring(uint64_t mask, unsigned v)
+{
+	uint64_t above = v + 1 < VIO_MAX_VRINGS ? mask & (~0ULL << (v + 1)) : 0;
+
+	return (uint16_t)__builtin_ctzll(above ? above : mask);
+}
+
+static inline uint16_t receive(struct vio_relay_dir *d, struct rte_mbuf **pkts)
+{
+	struct vio_relay *r = d->relay;
+	uint64_t tx;
+	uint16_t v;
+
+	if (d->dir == VIO_DIR_VF_TO_VM)
+		return rte_eth_rx_burst(r->port_id, 0, pkts, VIO_BURST);
+
+	tx = __atomic_load_n(&r->vring_enabled, __ATOMIC_ACQUIRE) & VRING_TX_MASK;
+	if (!tx)
+		return 0; /* no guest TX ring enabled: nothing to poll, no spinning */
+	/* Round robin over the enabled guest TX rings, one burst per poll. */
+	v = d->next_vring;
+	if (v >= VIO_MAX_VRINGS || !((tx >> v) & 1))
+		v = next_ring(tx, v);
+	d->next_vring = next_ring(tx, v);
+	return rte_vhost_dequeue_burst(r->vid, v, r->has_vf ? r->pool : drain_pool, pkts,
+				       VIO_BURST);
+}
+
+unsigned vio_forward_poll(struct vio_relay_dir *d)
+{
+	struct rte_mbuf *pkts[VIO_BURST];
+	unsigned moved = 0;
+	uint16_t n, sent;
+
+	if (d->n_held) {
+		bool still_held;
+
+		moved = retry_held(d, &still_held);
+		if (still_held)
+			return moved; /* keep order: nothing new until the backlog is gone */
+	}
+	n = receive(d, pkts);
+	if (!n)
+		return moved;
+	stat_add(&d->st.rx_bytes, sum_bytes(pkts, n));
+	stat_add(&d->st.rx_pkts, n);
+
+	if (d->dir == VIO_DIR_VM_TO_VF && !d->relay->has_vf) {
+		drop(pkts, n, &d->st.nc_pkts, &d->st.nc_bytes);
+		return moved + n;
+	}
+	if (d->dir == VIO_DIR_VF_TO_VM &&
+	    !(__atomic_load_n(&d->relay->vring_enabled, __ATOMIC_ACQUIRE) & VRING_RX_MASK)) {
+		drop(pkts, n, &d->st.nc_pkts, &d->st.nc_bytes);
+		return moved + n;
+	}
+	sent = deliver(d, pkts, n);
+	if (sent < n)
+		hold_rest(d, pkts, sent, n);
+	return moved + n;
+}
+
+void vio_forward_release(struct vio_relay_dir *d)
+{
+	if (d->n_held)
+		drop(d->held + d->held_first, d->n_held, &d->st.nc_pkts, &d->st.nc_bytes);
+	d->n_held = 0;
+	d->held_first = 0;
+}

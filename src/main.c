@@ -1,0 +1,217 @@
+/* virtio-forwarder: relays traffic between SR-IOV VFs (DPDK ports) and the
+ * virtio-net devices of VMs (vhost-user).
+ *
+ * Startup order: configuration (file, then command line), validation,
+ * daemonising, EAL, workers, vhost, relays.  The main thread then waits for
+ * signals; SIGINT/SIGTERM stop cleanly, SIGHUP is ignored (logged), SIGUSR1
+ * logs the relay counters.
+ */
+#define VIO_LOG_MODULE "main"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_version.h>
+
+#include "cmdline.h"
+#include "config.h"
+#include "daemon.h"
+#include "eal.h"
+#include "forward.h"
+#include "log.h"
+#include "relay.h"
+#include "stats.h"
+#include "vhost.h"
+#include "vio_build_config.h"
+#include "worker.h"
+
+#define DRAIN_POOL_SIZE 1023
+
+static struct vio_config cfg;
+
+static int ensure_dir(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": not a directory", dir);
+		return -1;
+	}
+	if (mkdir(dir, 0755) != 0) {
+		snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": cannot create it: %s", dir,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int start_relays(char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (!cfg.dynamic_sockets) {
+		if (ensure_dir(cfg.socket_dir, err, errlen))
+			return -1;
+		for (unsigned id = 0; id < vio_max_relays(); id++) {
+			char sub[VIO_ERR_MAX];
+
+			vio_relay_default_path(id, path, sizeof(path));
+			rc = vio_relay_add_socket(id, path, sub, sizeof(sub));
+			if (rc) {
+				snprintf(err, errlen, "relay %u: %s", id, sub);
+				return -1;
+			}
+		}
+	}
+	for (unsigned i = 0; i < cfg.n_static_vfs; i++) {
+		const struct vio_static_vf *sv = &cfg.static_vfs[i];
+		char sub[VIO_ERR_MAX];
+
+		rc = vio_relay_add_vf(sv->relay, &sv->dev, sub, sizeof(sub));
+		if (rc) {
+			snprintf(err, errlen, "VIRTIOFWD_STATIC_VFS=\"%s=%u\": %s", sv->dev.devargs,
+				 sv->relay, sub);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void wait_for_signals(const sigset_t *set)
+{
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(set, &si);
+
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			VIO_LOG(ERR, "sigwaitinfo: %s", strerror(errno));
+			return;
+		}
+		switch (sig) {
+		case SIGINT:
+		case SIGTERM:
+			VIO_LOG(NOTICE, "%s received: stopping", strsignal(sig));
+			return;
+		case SIGHUP:
+			VIO_LOG(NOTICE, "SIGHUP received: ignored (restart the daemon to apply "
+				"configuration changes)");
+			break;
+		case SIGUSR1:
+			vio_stats_log_all();
+			break;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	enum vio_cmdline_action action;
+	struct vio_cpuset online;
+	struct vio_mem_plan plan;
+	struct rte_mempool *drain;
+	char err[1024], buf[400];
+	int ready_fd = -1;
+	sigset_t sigs;
+
+	vio_config_defaults(&cfg, vio_max_relays());
+	if (vio_cmdline_parse(argc, argv, &cfg, &action, err, sizeof(err))) {
+		fprintf(stderr, "virtio-forwarder: error: %s\n", err);
+		return 1;
+	}
+	if (action == VIO_CMD_HELP) {
+		vio_cmdline_usage(argv[0]);
+		return 0;
+	}
+	if (action == VIO_CMD_VERSION) {
+		printf("virtio-forwarder %s (DPDK %s)\n", VIO_VERSION, rte_version());
+		return 0;
+	}
+	if (vio_read_online_cpus("/sys/devices/system/cpu/online", &online, err, sizeof(err)) ||
+	    vio_config_validate(&cfg, &online, err, sizeof(err)) ||
+	    vio_eal_plan_memory(&cfg, &plan, err, sizeof(err))) {
+		fprintf(stderr, "virtio-forwarder: error: %s\n", err);
+		return 1;
+	}
+
+	vio_signals_block(&sigs);
+	if (cfg.daemonize && vio_daemonize(&ready_fd)) {
+		fprintf(stderr, "virtio-forwarder: error: cannot daemonise: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	vio_log_init(cfg.log_level, cfg.log_syslog);
+	for (unsigned i = 0; i < cfg.n_warnings; i++)
+		VIO_LOG(WARNING, "%s", cfg.warnings[i]);
+	VIO_LOG(NOTICE, "virtio-forwarder %s starting: relay ids 0-%u (limit %u: %s), "
+		"worker CPUs %s, main CPU %u, %s mode, %s sockets", VIO_VERSION,
+		vio_max_relays() - 1, vio_max_relays(),
+		vio_max_relays() < VIO_RELAYS_HARD_MAX ? "this DPDK build allows that many ports"
+						       : "the maximum",
+		vio_cpuset_format(&cfg.worker_cpus, buf, sizeof(buf)), cfg.main_lcore,
+		cfg.vhost_client ? "vhost-user client" : "vhost-user server",
+		cfg.dynamic_sockets ? "dynamic" : "static");
+	VIO_LOG(NOTICE, "memory: %s", plan.reason);
+
+	if (vio_eal_init(&cfg, argv[0], &plan, err, sizeof(err)))
+		goto fail_early;
+	drain = rte_pktmbuf_pool_create("vio_drain", DRAIN_POOL_SIZE, 32, 0,
+					RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (!drain) {
+		snprintf(err, sizeof(err), "cannot allocate the drain buffer pool");
+		goto fail_eal;
+	}
+	vio_forward_init(drain);
+	if (vio_workers_init(&cfg) || vio_workers_launch()) {
+		snprintf(err, sizeof(err), "cannot start the worker threads");
+		goto fail_eal;
+	}
+	vio_relays_init(&cfg);
+	vio_vhost_init(&cfg);
+	if (start_relays(err, sizeof(err)))
+		goto fail_relays;
+	if (cfg.daemonize && vio_pidfile_write(cfg.pid_dir))
+		VIO_LOG(WARNING, "cannot write the pid file in %s: %s", cfg.pid_dir,
+			strerror(errno));
+	VIO_LOG(NOTICE, "ready");
+	vio_daemon_ready(ready_fd, 0, NULL);
+
+	wait_for_signals(&sigs);
+
+	vio_stats_log_all();
+	vio_relays_fini();
+	vio_workers_stop();
+	vio_workers_fini();
+	rte_mempool_free(drain);
+	vio_pidfile_remove();
+	vio_eal_fini();
+	VIO_LOG(NOTICE, "stopped");
+	return 0;
+
+fail_relays:
+	vio_relays_fini();
+	vio_workers_stop();
+	vio_workers_fini();
+fail_eal:
+	vio_eal_fini();
+fail_early:
+	VIO_LOG(ERR, "%s", err);
+	if (!cfg.log_syslog)
+		; /* already on stderr */
+	else if (ready_fd < 0)
+		fprintf(stderr, "virtio-forwarder: error: %s\n", err);
+	vio_daemon_ready(ready_fd, 1, err);
+	return 1;
+}

@@ -1,0 +1,470 @@
+/* Value parsers: see parse.h. */
+#include "parse.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VFIO_DEFAULT_TOKEN "14d63f20-8445-11ea-8900-1f9ce7d5650d"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+void vio_cpuset_zero(struct vio_cpuset *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void vio_cpuset_set(struct vio_cpuset *s, unsigned cpu)
+{
+	if (cpu < VIO_MAX_CPUS)
+		s->bits[cpu / 64] |= 1ULL << (cpu % 64);
+}
+
+bool vio_cpuset_has(const struct vio_cpuset *s, unsigned cpu)
+{
+	return cpu < VIO_MAX_CPUS && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+unsigned vio_cpuset_count(const struct vio_cpuset *s)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < VIO_MAX_CPUS / 64; i++)
+		n += (unsigned)__builtin_popcountll(s->bits[i]);
+	return n;
+}
+
+int vio_cpuset_next(const struct vio_cpuset *s, unsigned from)
+{
+	for (unsigned c = from; c < VIO_MAX_CPUS; c++)
+		if (vio_cpuset_has(s, c))
+			return (int)c;
+	return -1;
+}
+
+char *vio_cpuset_format(const struct vio_cpuset *s, char *buf, size_t len)
+{
+	size_t used = 0;
+	int c = vio_cpuset_next(s, 0);
+
+	buf[0] = '\0';
+	while (c >= 0 && used < len) {
+		int end = c;
+
+		while (end + 1 < VIO_MAX_CPUS && vio_cpuset_has(s, (unsigned)end + 1))
+			end++;
+		if (end == c)
+			used += (size_t)snprintf(buf + used, len - used, "%s%d", used ? "," : "", c);
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s%d-%d", used ? "," : "",
+						 c, end);
+		c = vio_cpuset_next(s, (unsigned)end + 1);
+	}
+	return buf;
+}
+
+/* Strict decimal: digits only, no sign or spaces, fits in unsigned long. */
+static int parse_dec(const char *s, const char **end, unsigned long *out)
+{
+	unsigned long v = 0;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (v > (~0UL - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*end = p;
+	*out = v;
+	return 0;
+}
+
+static int parse_hex_mask(const char *str, struct vio_cpuset *out, char *err, size_t errlen)
+{
+	const char *digits = str + 2;
+	size_t n = strlen(digits);
+
+	if (n == 0)
+		return fail(err, errlen, "hex CPU mask \"%s\" has no digits", str);
+	vio_cpuset_zero(out);
+	for (size_t i = 0; i < n; i++) {
+		char ch = digits[n - 1 - i];
+		unsigned v;
+
+		if (!isxdigit((unsigned char)ch))
+			return fail(err, errlen, "invalid character '%c' in hex CPU mask \"%s\"",
+				    ch, str);
+		v = (unsigned)(isdigit((unsigned char)ch) ? ch - '0' : tolower(ch) - 'a' + 10);
+		for (unsigned b = 0; b < 4; b++) {
+			if (!(v & (1u << b)))
+				continue;
+			if (i * 4 + b >= VIO_MAX_CPUS)
+				return fail(err, errlen, "hex CPU mask \"%s\" names a CPU above %d",
+					    str, VIO_MAX_CPUS - 1);
+			vio_cpuset_set(out, (unsigned)(i * 4 + b));
+		}
+	}
+	if (vio_cpuset_count(out) == 0)
+		return fail(err, errlen, "CPU mask \"%s\" selects no CPU", str);
+	return 0;
+}
+
+int vio_parse_cpuset(const char *str, struct vio_cpuset *out, char *err, size_t errlen)
+{
+	const char *p = str;
+
+	if (!str || !*str)
+		return fail(err, errlen, "empty CPU list");
+	if (str[0] == '0' && (str[1] == 'x' || str[1] == 'X'))
+		return parse_hex_mask(str, out, err, errlen);
+
+	vio_cpuset_zero(out);
+	for (;;) {
+		unsigned long lo, hi;
+		const char *end;
+
+		if (parse_dec(p, &end, &lo))
+			return fail(err, errlen, "malformed CPU list \"%s\" (expected numbers "
+				    "like 1,2 or 1-3, or a 0x mask)", str);
+		hi = lo;
+		p = end;
+		if (*p == '-') {
+			if (parse_dec(p + 1, &end, &hi))
+				return fail(err, errlen, "malformed CPU range in \"%s\"", str);
+			p = end;
+			if (hi < lo)
+				return fail(err, errlen, "CPU range %lu-%lu in \"%s\" is reversed",
+					    lo, hi, str);
+		}
+		if (hi >= VIO_MAX_CPUS)
+			return fail(err, errlen, "CPU %lu in \"%s\" is above the maximum %d",
+				    hi, str, VIO_MAX_CPUS - 1);
+		for (unsigned long c = lo; c <= hi; c++)
+			vio_cpuset_set(out, (unsigned)c);
+		if (*p == '\0')
+			return 0;
+		if (*p != ',')
+			return fail(err, errlen, "unexpected '%c' in CPU list \"%s\"", *p, str);
+		p++;
+	}
+}
+
+int vio_parse_uint(const char *str, unsigned long min, unsigned long max,
+		   unsigned long *out, char *err, size_t errlen)
+{
+	const char *end;
+	unsigned long v;
+
+	if (!str || parse_dec(str, &end, &v) || *end != '\0')
+		return fail(err, errlen, "\"%s\" is not a non-negative integer", str ? str : "");
+	if (v < min || v > max)
+		return fail(err, errlen, "%lu is out of range %lu-%lu", v, min, max);
+	*out = v;
+	return 0;
+}
+
+int vio_parse_bool(const char *str, bool *out, char *err, size_t errlen)
+{
+	static const char *const yes[] = {"true", "yes", "y", "on", "1"};
+	static const char *const no[] = {"false", "no", "n", "off", "0"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(str, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(str, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return fail(err, errlen, "\"%s\" is not a boolean (use true or false)", str);
+}
+
+/* Parse 1..maxdigits hex digits into *out; returns chars consumed or -1. */
+static int hexfield(const char *p, int maxdigits, unsigned long *out)
+{
+	int n = 0;
+	unsigned long v = 0;
+
+	while (isxdigit((unsigned char)p[n])) {
+		if (n == maxdigits)
+			return -1;
+		v = v * 16 + (unsigned long)(isdigit((unsigned char)p[n]) ? p[n] - '0'
+					     : tolower(p[n]) - 'a' + 10);
+		n++;
+	}
+	if (n == 0)
+		return -1;
+	*out = v;
+	return n;
+}
+
+int vio_parse_pci(const char *str, struct vio_pci_addr *out, char *err, size_t errlen)
+{
+	unsigned long f[4];
+	int nf = 0;
+	const char *p = str;
+
+	/* Up to three ':'-separated fields, then ".function". */
+	for (;;) {
+		int n = hexfield(p, nf == 0 ? 8 : 4, &f[nf]);
+
+		if (n < 0 || nf == 3)
+			goto bad;
+		p += n;
+		nf++;
+		if (*p == ':') {
+			p++;
+			continue;
+		}
+		if (*p == '.' && (nf == 2 || nf == 3))
+			break;
+		goto bad;
+	}
+	p++;
+	if (!isxdigit((unsigned char)*p) || p[1] != '\0')
+		goto bad;
+	f[nf] = (unsigned long)(isdigit((unsigned char)*p) ? *p - '0' : tolower(*p) - 'a' + 10);
+	if (nf == 2) { /* short form bb:ss.f */
+		f[3] = f[2];
+		f[2] = f[1];
+		f[1] = f[0];
+		f[0] = 0;
+	}
+	if (f[0] > 0xffff || f[1] > 0xff || f[2] > 0x1f || f[3] > 7)
+		return fail(err, errlen, "PCI address \"%s\" is out of range (domain <= ffff, "
+			    "bus <= ff, device <= 1f, function <= 7)", str);
+	out->domain = (uint32_t)f[0];
+	out->bus = (uint8_t)f[1];
+	out->slot = (uint8_t)f[2];
+	out->function = (uint8_t)f[3];
+	return 0;
+bad:
+	return fail(err, errlen, "malformed PCI address \"%s\" (expected dddd:bb:ss.f or bb:ss.f)",
+		    str);
+}
+
+int vio_pci_cmp(const struct vio_pci_addr *a, const struct vio_pci_addr *b)
+{
+	uint64_t ka = ((uint64_t)a->domain << 24) | ((uint32_t)a->bus << 16) |
+		      ((uint32_t)a->slot << 8) | a->function;
+	uint64_t kb = ((uint64_t)b->domain << 24) | ((uint32_t)b->bus << 16) |
+		      ((uint32_t)b->slot << 8) | b->function;
+
+	return ka < kb ? -1 : ka > kb;
+}
+
+void vio_pci_format(const struct vio_pci_addr *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04x:%02x:%02x.%x", a->domain, a->bus, a->slot, a->function);
+}
+
+/* Does the text look like someone meant a PCI address (hex, ':' and '.')? */
+static bool pci_shaped(const char *s, size_t n)
+{
+	bool colon = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ':')
+			colon = true;
+		else if (!isxdigit((unsigned char)s[i]) && s[i] != '.')
+			return false;
+	}
+	return colon;
+}
+
+int vio_parse_vf_dev(const char *str, struct vio_vf_dev *out, char *err, size_t errlen)
+{
+	size_t len, namelen;
+	const char *comma;
+
+	memset(out, 0, sizeof(*out));
+	if (!str || !*str)
+		return fail(err, errlen, "empty device");
+	len = strlen(str);
+	if (len >= sizeof(out->devargs))
+		return fail(err, errlen, "device string is longer than %zu characters",
+			    sizeof(out->devargs) - 1);
+	for (size_t i = 0; i < len; i++)
+		if (isspace((unsigned char)str[i]) || !isprint((unsigned char)str[i]))
+			return fail(err, errlen, "device string \"%s\" contains blanks or "
+				    "control characters", str);
+	comma = strchr(str, ',');
+	namelen = comma ? (size_t)(comma - str) : len;
+	if (namelen == 0)
+		return fail(err, errlen, "device string \"%s\" has no device name", str);
+
+	if (pci_shaped(str, namelen)) {
+		char pci[64];
+
+		if (namelen >= sizeof(pci))
+			return fail(err, errlen, "malformed PCI address \"%.*s\"", (int)namelen,
+				    str);
+		memcpy(pci, str, namelen);
+		pci[namelen] = '\0';
+		if (vio_parse_pci(pci, &out->pci, err, errlen))
+			return -1;
+		out->is_pci = true;
+		vio_pci_format(&out->pci, out->name, sizeof(out->name));
+		snprintf(out->devargs, sizeof(out->devargs), "%s%s", out->name,
+			 comma ? comma : "");
+		return 0;
+	}
+	if (namelen >= sizeof(out->name))
+		return fail(err, errlen, "device name in \"%s\" is too long", str);
+	for (size_t i = 0; i < namelen; i++)
+		if (!isalnum((unsigned char)str[i]) && str[i] != '_' && str[i] != '-')
+			return fail(err, errlen, "\"%s\" is neither a PCI address nor a DPDK "
+				    "device string (name[,key=value...])", str);
+	if (!isalpha((unsigned char)str[0]))
+		return fail(err, errlen, "\"%s\" is neither a PCI address nor a DPDK device "
+			    "string (name[,key=value...])", str);
+	if (comma && comma[1] == '\0')
+		return fail(err, errlen, "device string \"%s\" ends with ','", str);
+	memcpy(out->name, str, namelen);
+	out->name[namelen] = '\0';
+	memcpy(out->devargs, str, len + 1);
+	return 0;
+}
+
+bool vio_vf_dev_same(const struct vio_vf_dev *a, const struct vio_vf_dev *b)
+{
+	if (a->is_pci != b->is_pci)
+		return false;
+	if (a->is_pci)
+		return vio_pci_cmp(&a->pci, &b->pci) == 0;
+	return strcmp(a->name, b->name) == 0;
+}
+
+int vio_parse_static_vf(const char *str, struct vio_vf_dev *dev, unsigned *relay_id,
+			unsigned max_relays, char *err, size_t errlen)
+{
+	const char *eq = strrchr(str, '=');
+	char devpart[VIO_DEVSTR_MAX];
+	unsigned long id;
+	char sub[VIO_ERR_MAX];
+
+	if (!eq)
+		return fail(err, errlen, "\"%s\" is not <device>=<relay-id>", str);
+	if ((size_t)(eq - str) >= sizeof(devpart))
+		return fail(err, errlen, "device in \"%s\" is too long", str);
+	if (vio_parse_uint(eq + 1, 0, max_relays - 1, &id, sub, sizeof(sub)))
+		return fail(err, errlen, "relay id in \"%s\": %s (ids run from 0 to %u)", str,
+			    sub, max_relays - 1);
+	memcpy(devpart, str, (size_t)(eq - str));
+	devpart[eq - str] = '\0';
+	if (vio_parse_vf_dev(devpart, dev, sub, sizeof(sub)))
+		return fail(err, errlen, "device in \"%s\": %s", str, sub);
+	*relay_id = (unsigned)id;
+	return 0;
+}
+
+int vio_parse_pin(const char *str, struct vio_pin *out, unsigned max_relays,
+		  char *err, size_t errlen)
+{
+	const char *colon = strchr(str, ':');
+	char buf[64], sub[VIO_ERR_MAX];
+	unsigned long v;
+	char *comma;
+
+	if (!colon || strlen(str) >= sizeof(buf))
+		return fail(err, errlen, "\"%s\" is not <relay>:<cpu>[,<cpu>]", str);
+	memcpy(buf, str, (size_t)(colon - str));
+	buf[colon - str] = '\0';
+	if (vio_parse_uint(buf, 0, max_relays - 1, &v, sub, sizeof(sub)))
+		return fail(err, errlen, "relay id in pin \"%s\": %s", str, sub);
+	out->relay = (unsigned)v;
+
+	snprintf(buf, sizeof(buf), "%s", colon + 1);
+	comma = strchr(buf, ',');
+	if (comma)
+		*comma = '\0';
+	if (vio_parse_uint(buf, 0, VIO_MAX_CPUS - 1, &v, sub, sizeof(sub)))
+		return fail(err, errlen, "CPU in pin \"%s\": %s", str, sub);
+	out->cpu_vf_to_vm = out->cpu_vm_to_vf = (unsigned)v;
+	if (comma) {
+		if (vio_parse_uint(comma + 1, 0, VIO_MAX_CPUS - 1, &v, sub, sizeof(sub)))
+			return fail(err, errlen, "second CPU in pin \"%s\": %s", str, sub);
+		out->cpu_vm_to_vf = (unsigned)v;
+	}
+	return 0;
+}
+
+int vio_parse_vfio_token(const char *str, char *out, size_t outlen, char *err, size_t errlen)
+{
+	static const int dash_at[] = {8, 13, 18, 23};
+
+	if (!*str || strcasecmp(str, "none") == 0 || strcasecmp(str, "null") == 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	if (strcmp(str, "0") == 0) {
+		snprintf(out, outlen, "%s", VFIO_DEFAULT_TOKEN);
+		return 0;
+	}
+	if (strlen(str) != 36)
+		goto bad;
+	for (int i = 0, d = 0; i < 36; i++) {
+		if (d < 4 && i == dash_at[d]) {
+			if (str[i] != '-')
+				goto bad;
+			d++;
+		} else if (!isxdigit((unsigned char)str[i])) {
+			goto bad;
+		}
+	}
+	snprintf(out, outlen, "%s", str);
+	return 0;
+bad:
+	return fail(err, errlen, "\"%s\" is not a VFIO VF token (None, 0 or a UUID "
+		    "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX)", str);
+}
+
+int vio_check_socket_pattern(const char *pattern, char *err, size_t errlen)
+{
+	int conversions = 0;
+
+	if (!*pattern)
+		return fail(err, errlen, "empty socket file-name pattern");
+	if (strchr(pattern, '/'))
+		return fail(err, errlen, "socket file-name pattern \"%s\" must be a file name, "
+			    "not a path (set the directory separately)", pattern);
+	for (const char *p = pattern; *p; p++) {
+		if (*p != '%')
+			continue;
+		if (p[1] == '%') {
+			p++;
+			continue;
+		}
+		if (p[1] != 'u')
+			return fail(err, errlen, "socket file-name pattern \"%s\" may only "
+				    "contain %%u", pattern);
+		conversions++;
+		p++;
+	}
+	if (conversions != 1)
+		return fail(err, errlen, "socket file-name pattern \"%s\" must contain exactly "
+			    "one %%u (it has %d)", pattern, conversions);
+	return 0;
+}

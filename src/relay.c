@@ -1,0 +1,451 @@
+/* The relay table and relay lifecycle: see relay.h for the locking rules. */
+#define VIO_LOG_MODULE "relay"
+#include "relay.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_build_config.h>
+#include <rte_mempool.h>
+#include <rte_vhost.h>
+
+#include "forward.h"
+#include "log.h"
+#include "vf_port.h"
+#include "vhost.h"
+#include "worker.h"
+
+static struct vio_relay relays[VIO_RELAYS_HARD_MAX];
+static const struct vio_config *cfg;
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Leaf lock for sock_path, so vhost callbacks can map a socket to its relay
+ * without the control lock.  Held for string copies and compares only. */
+static pthread_mutex_t path_lock = PTHREAD_MUTEX_INITIALIZER;
+
+unsigned vio_max_relays(void)
+{
+	return RTE_MAX_ETHPORTS < VIO_RELAYS_HARD_MAX ? RTE_MAX_ETHPORTS : VIO_RELAYS_HARD_MAX;
+}
+
+const struct vio_config *vio_relay_config(void)
+{
+	return cfg;
+}
+
+void vio_ctl_lock(void)
+{
+	pthread_mutex_lock(&ctl_lock);
+}
+
+void vio_ctl_unlock(void)
+{
+	pthread_mutex_unlock(&ctl_lock);
+}
+
+int vio_relays_init(const struct vio_config *c)
+{
+	cfg = c;
+	for (unsigned i = 0; i < VIO_RELAYS_HARD_MAX; i++) {
+		struct vio_relay *r = &relays[i];
+		int pins[VIO_NB_DIRS];
+
+		memset(r, 0, sizeof(*r));
+		r->id = i;
+		r->vid = -1;
+		r->conn_vid = -1;
+		r->vf_numa = -1;
+		r->vm_numa = -1;
+		vio_config_relay_pins(c, i, &pins[VIO_DIR_VF_TO_VM], &pins[VIO_DIR_VM_TO_VF]);
+		for (int d = 0; d < VIO_NB_DIRS; d++) {
+			r->dirs[d].relay = r;
+			r->dirs[d].dir = (enum vio_dir)d;
+			r->dirs[d].pinned_cpu = pins[d];
+			r->dirs[d].cpu = pins[d];
+		}
+	}
+	return 0;
+}
+
+struct vio_relay *vio_relay_get(unsigned id)
+{
+	return id < vio_max_relays() ? &relays[id] : NULL;
+}
+
+struct vio_relay *vio_relay_by_path(const char *path)
+{
+	for (unsigned i = 0; i < vio_max_relays(); i++)
+		if (relays[i].sock_registered && strcmp(relays[i].sock_path, path) == 0)
+			return &relays[i];
+	return NULL;
+}
+
+struct vio_relay *vio_relay_by_vhost_path_nolock(const char *path)
+{
+	struct vio_relay *found = NULL;
+
+	pthread_mutex_lock(&path_lock);
+	for (unsigned i = 0; i < vio_max_relays() && !found; i++)
+		if (relays[i].sock_path[0] && strcmp(relays[i].sock_path, path) == 0)
+			found = &relays[i];
+	pthread_mutex_unlock(&path_lock);
+	return found;
+}
+
+static void set_path(struct vio_relay *r, const char *path)
+{
+	pthread_mutex_lock(&path_lock);
+	snprintf(r->sock_path, sizeof(r->sock_path), "%s", path);
+	pthread_mutex_unlock(&path_lock);
+}
+
+int vio_relay_default_path(unsigned id, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/", cfg->socket_dir);
+
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	n += snprintf(buf + n, len - (size_t)n, cfg->socket_pattern, id);
+	return (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static const char *dir_name(enum vio_dir d)
+{
+	return d == VIO_DIR_VF_TO_VM ? "VF->VM" : "VM->VF";
+}
+
+static bool dir_ready(const struct vio_relay *r, enum vio_dir d)
+{
+	if (d == VIO_DIR_VF_TO_VM)
+		return r->has_vf && r->port_started && r->vm_running;
+	return r->vm_running;
+}
+
+void vio_relay_resume(struct vio_relay *r)
+{
+	for (int d = 0; d < VIO_NB_DIRS; d++) {
+		if (!dir_ready(r, (enum vio_dir)d) || r->dirs[d].listed)
+			continue;
+		if (vio_worker_list(&r->dirs[d]))
+			VIO_LOG(ERR, "relay %u: cannot schedule %s on a worker", r->id,
+				dir_name((enum vio_dir)d));
+	}
+}
+
+int vio_relay_quiesce(struct vio_relay *r)
+{
+	bool changed = false;
+	int rc;
+
+	for (int d = 0; d < VIO_NB_DIRS; d++) {
+		if (!r->dirs[d].listed)
+			continue;
+		rc = vio_worker_unlist(&r->dirs[d]);
+		if (rc)
+			return rc;
+		changed = true;
+	}
+	if (!changed)
+		return 0;
+	rc = vio_workers_sync(VIO_SYNC_TIMEOUT_MS);
+	if (rc) {
+		/* A worker may still be inside this relay: put things back as they
+		 * were and fail, rather than change what it reads. */
+		VIO_LOG(ERR, "relay %u: workers did not let go in time", r->id);
+		vio_relay_resume(r);
+	}
+	return rc;
+}
+
+/* For paths that cannot fail (the VM is gone whatever we do): wait as long
+ * as it takes, loudly, but never change what a worker may still read. */
+static void quiesce_or_wait(struct vio_relay *r)
+{
+	while (vio_relay_quiesce(r) == -ETIMEDOUT)
+		VIO_LOG(CRIT, "relay %u: still waiting for workers to release it", r->id);
+}
+
+static void reset_stats_if_new(struct vio_relay *r)
+{
+	if (r->in_use)
+		return;
+	for (int d = 0; d < VIO_NB_DIRS; d++)
+		memset(&r->dirs[d].st, 0, sizeof(r->dirs[d].st));
+}
+
+int vio_relay_vm_up(struct vio_relay *r, int vid)
+{
+	char ifname[PATH_MAX];
+	int rc;
+
+	if (r->vm_running) {
+		VIO_LOG(WARNING, "relay %u: vhost device %d refused: device %d is running",
+			r->id, vid, r->vid);
+		return -1;
+	}
+	r->vid = vid;
+	r->vm_running = true;
+	r->vm_numa = rte_vhost_get_numa_node(vid);
+	if (r->has_vf && !r->port_started) {
+		rc = vio_vf_start(r->port_id);
+		if (rc)
+			VIO_LOG(ERR, "relay %u: cannot start port %u (%s): %s", r->id, r->port_id,
+				r->vf.name, strerror(-rc));
+		else
+			r->port_started = true;
+	}
+	vio_relay_resume(r);
+	rte_vhost_get_ifname(vid, ifname, sizeof(ifname));
+	VIO_LOG(INFO, "relay %u: VM connected on %s (vhost device %d, %u rings)%s", r->id,
+		ifname, vid, rte_vhost_get_vring_num(vid), r->has_vf ? "" : ", no VF yet");
+	return 0;
+}
+
+void vio_relay_vm_down(struct vio_relay *r)
+{
+	quiesce_or_wait(r);
+	for (int d = 0; d < VIO_NB_DIRS; d++) {
+		vio_forward_release(&r->dirs[d]);
+		r->dirs[d].cpu = r->dirs[d].pinned_cpu;
+	}
+	if (r->port_started) {
+		vio_vf_stop(r->port_id);
+		r->port_started = false;
+	}
+	r->vid = -1;
+	r->vm_running = false;
+	r->vm_numa = -1;
+	VIO_LOG(INFO, "relay %u: VM disconnected", r->id);
+}
+
+static bool vf_in_use(const struct vio_vf_dev *dev, unsigned *by)
+{
+	for (unsigned i = 0; i < vio_max_relays(); i++) {
+		if (relays[i].has_vf && vio_vf_dev_same(&relays[i].vf, dev)) {
+			*by = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char *err,
+			 size_t errlen)
+{
+	struct vio_vf_opts opts = {.jumbo = cfg->jumbo, .relay_id = r->id};
+	struct rte_mempool *pool;
+	uint16_t port;
+	unsigned by;
+	int rc;
+
+	if (r->has_vf) {
+		if (vio_vf_dev_same(&r->vf, dev)) {
+			snprintf(err, errlen, "relay %u already has %s", r->id, dev->name);
+			return -EEXIST;
+		}
+		snprintf(err, errlen, "relay %u already has another VF (%s)", r->id, r->vf.name);
+		return -EBUSY;
+	}
+	if (vf_in_use(dev, &by)) {
+		snprintf(err, errlen, "%s is already relayed by relay %u", dev->name, by);
+		return -EBUSY;
+	}
+	rc = vio_vf_attach(dev, &port, err, errlen);
+	if (rc)
+		return rc;
+	pool = vio_vf_pool_create(r->id, vio_vf_numa(port), cfg->jumbo);
+	if (!pool) {
+		snprintf(err, errlen, "relay %u: no memory for packet buffers", r->id);
+		vio_vf_detach(port);
+		return -ENOMEM;
+	}
+	rc = vio_vf_configure(port, pool, &opts, err, errlen);
+	if (rc == 0)
+		rc = vio_relay_quiesce(r); /* VM->VF switches from the drain pool */
+	if (rc) {
+		vio_vf_detach(port);
+		rte_mempool_free(pool);
+		return rc;
+	}
+	reset_stats_if_new(r);
+	r->vf = *dev;
+	r->port_id = port;
+	r->pool = pool;
+	r->vf_numa = vio_vf_numa(port);
+	r->has_vf = true;
+	r->in_use = true;
+	if (r->vm_running) {
+		rc = vio_vf_start(port);
+		if (rc)
+			VIO_LOG(ERR, "relay %u: cannot start port %u: %s", r->id, port,
+				strerror(-rc));
+		else
+			r->port_started = true;
+	}
+	vio_relay_resume(r);
+	VIO_LOG(INFO, "relay %u: VF %s attached as port %u (NUMA %d)", r->id, dev->devargs,
+		port, r->vf_numa);
+	return 0;
+}
+
+int vio_relay_add_vf(unsigned id, const struct vio_vf_dev *dev, char *err, size_t errlen)
+{
+	struct vio_relay *r = vio_relay_get(id);
+	int rc;
+
+	if (!r) {
+		snprintf(err, errlen, "relay id %u is out of range (0-%u)", id,
+			 vio_max_relays() - 1);
+		return -ERANGE;
+	}
+	vio_ctl_lock();
+	if (r->busy) {
+		snprintf(err, errlen, "relay %u is busy with another operation", id);
+		rc = -EBUSY;
+	} else {
+		rc = add_vf_locked(r, dev, err, errlen);
+	}
+	vio_ctl_unlock();
+	return rc;
+}
+
+int vio_relay_remove_vf(unsigned id, char *err, size_t errlen)
+{
+	struct vio_relay *r = vio_relay_get(id);
+	int rc = 0;
+
+	if (!r) {
+		snprintf(err, errlen, "relay id %u is out of range (0-%u)", id,
+			 vio_max_relays() - 1);
+		return -ERANGE;
+	}
+	vio_ctl_lock();
+	if (r->busy) {
+		snprintf(err, errlen, "relay %u is busy with another operation", id);
+		rc = -EBUSY;
+		goto out;
+	}
+	if (!r->has_vf) {
+		snprintf(err, errlen, "relay %u has no VF", id);
+		rc = -ENOENT;
+		goto out;
+	}
+	rc = vio_relay_quiesce(r);
+	if (rc) {
+		snprintf(err, errlen, "relay %u: workers did not release it in time", id);
+		goto out;
+	}
+	for (int d = 0; d < VIO_NB_DIRS; d++)
+		vio_forward_release(&r->dirs[d]);
+	if (r->port_started)
+		vio_vf_stop(r->port_id);
+	r->port_started = false;
+	r->has_vf = false;
+	vio_relay_resume(r); /* VM->VF keeps draining the guest, counting drops */
+	vio_vf_detach(r->port_id);
+	rte_mempool_free(r->pool);
+	r->pool = NULL;
+	r->vf_numa = -1;
+	r->in_use = r->sock_registered;
+	VIO_LOG(INFO, "relay %u: VF %s detached", id, r->vf.name);
+out:
+	vio_ctl_unlock();
+	return rc;
+}
+
+int vio_relay_add_socket(unsigned id, const char *path, char *err, size_t errlen)
+{
+	struct vio_relay *r = vio_relay_get(id);
+	struct vio_relay *other;
+	int rc;
+
+	if (!r) {
+		snprintf(err, errlen, "relay id %u is out of range (0-%u)", id,
+			 vio_max_relays() - 1);
+		return -ERANGE;
+	}
+	if (strlen(path) >= sizeof(r->sock_path)) {
+		snprintf(err, errlen, "socket path %s is longer than %zu bytes", path,
+			 sizeof(r->sock_path) - 1);
+		return -ENAMETOOLONG;
+	}
+	vio_ctl_lock();
+	other = vio_relay_by_path(path);
+	if (r->busy) {
+		snprintf(err, errlen, "relay %u is busy with another operation", id);
+		rc = -EBUSY;
+	} else if (other) {
+		snprintf(err, errlen, "socket %s already belongs to relay %u", path, other->id);
+		rc = other == r ? -EEXIST : -EBUSY;
+	} else if (r->sock_registered) {
+		snprintf(err, errlen, "relay %u already has socket %s", id, r->sock_path);
+		rc = -EBUSY;
+	} else {
+		set_path(r, path);
+		rc = vio_vhost_register(path, err, errlen);
+		if (rc) {
+			set_path(r, "");
+		} else {
+			reset_stats_if_new(r);
+			r->sock_registered = true;
+			r->in_use = true;
+		}
+	}
+	vio_ctl_unlock();
+	return rc;
+}
+
+int vio_relay_remove_socket(unsigned id, char *err, size_t errlen)
+{
+	struct vio_relay *r = vio_relay_get(id);
+	char path[sizeof(r->sock_path)];
+	int rc;
+
+	if (!r) {
+		snprintf(err, errlen, "relay id %u is out of range (0-%u)", id,
+			 vio_max_relays() - 1);
+		return -ERANGE;
+	}
+	vio_ctl_lock();
+	if (r->busy || !r->sock_registered) {
+		snprintf(err, errlen, r->busy ? "relay %u is busy with another operation"
+					      : "relay %u has no socket", id);
+		vio_ctl_unlock();
+		return r->busy ? -EBUSY : -ENOENT;
+	}
+	r->busy = true;
+	snprintf(path, sizeof(path), "%s", r->sock_path);
+	vio_ctl_unlock();
+
+	/* Without the lock: unregister waits for vhost callbacks, which take it
+	 * (destroy_device of a connected VM runs from here). */
+	rc = vio_vhost_unregister(path);
+
+	vio_ctl_lock();
+	if (r->vm_running) /* only if the library skipped destroy_device */
+		vio_relay_vm_down(r);
+	set_path(r, "");
+	r->sock_registered = false;
+	__atomic_store_n(&r->conn_vid, -1, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->vring_enabled, 0, __ATOMIC_RELEASE);
+	r->in_use = r->has_vf;
+	r->busy = false;
+	vio_ctl_unlock();
+	if (rc)
+		VIO_LOG(WARNING, "relay %u: unregistering %s reported an error", id, path);
+	VIO_LOG(DEBUG, "relay %u: socket %s removed", id, path);
+	return 0;
+}
+
+void vio_relays_fini(void)
+{
+	char err[VIO_ERR_MAX];
+
+	for (unsigned i = 0; i < vio_max_relays(); i++) {
+		if (relays[i].sock_registered)
+			vio_relay_remove_socket(i, err, sizeof(err));
+		if (relays[i].has_vf)
+			vio_relay_remove_vf(i, err, sizeof(err));
+	}
+}

@@ -1,0 +1,133 @@
+/* The relay table: one relay pairs a VF-side DPDK port with a vhost-user
+ * socket and forwards both ways.
+ *
+ * Locking (see docs/architecture.md):
+ *  - the control lock (vio_ctl_lock) serialises startup, shutdown, control
+ *    requests and the vhost new_device/destroy_device callbacks.  Every
+ *    field below marked [ctl] is written only with it held.
+ *  - workers never take a lock.  A direction is served by a worker only while
+ *    it is on that worker's published task list.  Control changes what a
+ *    worker reads only after taking the direction off every list and waiting
+ *    for an RCU grace period (vio_relay_quiesce), then lists it again
+ *    (vio_relay_resume).
+ *  - fields marked [atomic] are published with atomic stores because they
+ *    change from callbacks that must not wait for workers (vring_state_changed
+ *    runs while librte_vhost holds every virtqueue lock).
+ *  - the control lock is never held across rte_vhost_driver_unregister(),
+ *    which waits for running vhost callbacks (they take the control lock).
+ */
+#ifndef VIO_RELAY_H
+#define VIO_RELAY_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/un.h>
+
+#include "config.h"
+#include "parse.h"
+
+#define VIO_BURST 32
+#define VIO_MAX_VRINGS 64   /* 32 queue pairs */
+
+struct rte_mbuf;
+struct rte_mempool;
+struct vio_relay;
+
+enum vio_dir { VIO_DIR_VF_TO_VM = 0, VIO_DIR_VM_TO_VF = 1, VIO_NB_DIRS = 2 };
+
+/* Cumulative per-direction counters, written only by the worker serving the
+ * direction (relaxed atomic stores), read by anyone (relaxed loads). */
+struct vio_dir_stats {
+	uint64_t rx_pkts, rx_bytes;        /* from the source side */
+	uint64_t tx_pkts, tx_bytes;        /* delivered to the destination */
+	uint64_t full_pkts, full_bytes;    /* dropped: destination queue full */
+	uint64_t nc_pkts, nc_bytes;        /* dropped: destination not connected */
+};
+
+struct vio_relay_dir {
+	/* Datapath state: touched only by the serving worker, or by control
+	 * while the direction is quiesced. */
+	struct rte_mbuf *held[VIO_BURST];  /* accepted but not yet delivered */
+	uint16_t n_held, held_first;
+	uint64_t held_deadline;            /* TSC: drop the held packets after it */
+	uint16_t next_vring;               /* round robin over guest TX rings */
+	struct vio_dir_stats st;
+
+	/* [ctl] */
+	struct vio_relay *relay;
+	enum vio_dir dir;
+	int cpu;                           /* worker serving it, -1 when unassigned */
+	int pinned_cpu;                    /* from VIRTIOFWD_CPU_PINS / core sched, -1 */
+	bool listed;                       /* on the worker's task list */
+};
+
+struct vio_relay {
+	unsigned id;
+
+	/* [ctl] slot state */
+	bool in_use;                       /* has a socket or a VF */
+	bool busy;                         /* an operation released the lock mid-way */
+
+	/* [ctl] vhost-user side */
+	char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	bool sock_registered;
+	int vid;                           /* running device, -1 when none */
+	bool vm_running;
+	int vm_numa;
+
+	/* [atomic] connection state, also written from vhost callbacks */
+	int conn_vid;                      /* the accepted connection, -1 */
+	uint64_t vring_enabled;            /* bit n: vring n enabled by the guest */
+
+	/* [ctl] VF side */
+	bool has_vf;
+	struct vio_vf_dev vf;
+	uint16_t port_id;
+	bool port_started;
+	int vf_numa;
+	struct rte_mempool *pool;
+
+	struct vio_relay_dir dirs[VIO_NB_DIRS];
+};
+
+/* Relay ids run from 0 to vio_max_relays()-1. */
+unsigned vio_max_relays(void);
+
+int vio_relays_init(const struct vio_config *cfg);
+void vio_relays_fini(void);
+
+void vio_ctl_lock(void);
+void vio_ctl_unlock(void);
+
+/* [ctl] lookups */
+struct vio_relay *vio_relay_get(unsigned id);
+struct vio_relay *vio_relay_by_path(const char *path);
+
+/* The relay a vhost connection belongs to, found by socket path without the
+ * control lock (safe from any vhost callback). */
+struct vio_relay *vio_relay_by_vhost_path_nolock(const char *path);
+
+/* Take both directions off the workers and wait for them to let go
+ * (bounded).  Returns 0 or -ETIMEDOUT (the directions stay off the lists). */
+int vio_relay_quiesce(struct vio_relay *r);
+/* List the directions whose two sides are ready. */
+void vio_relay_resume(struct vio_relay *r);
+
+/* Control operations; all take and release the control lock themselves and
+ * return 0 or a negative errno with a message in err. */
+int vio_relay_add_vf(unsigned id, const struct vio_vf_dev *dev, char *err, size_t errlen);
+int vio_relay_remove_vf(unsigned id, char *err, size_t errlen);
+int vio_relay_add_socket(unsigned id, const char *path, char *err, size_t errlen);
+int vio_relay_remove_socket(unsigned id, char *err, size_t errlen);
+
+/* vhost callbacks (vhost.c) hand the device over with these, lock held. */
+int vio_relay_vm_up(struct vio_relay *r, int vid);
+void vio_relay_vm_down(struct vio_relay *r);
+
+/* Default socket path of relay id. */
+int vio_relay_default_path(unsigned id, char *buf, size_t len);
+
+const struct vio_config *vio_relay_config(void);
+
+#endif

@@ -1,0 +1,49 @@
+/* Relay statistics: see stats.h. */
+#define VIO_LOG_MODULE "stats"
+#include "stats.h"
+
+#include "log.h"
+
+static void read_dir(const struct vio_dir_stats *s, struct vio_dir_stats *o)
+{
+	o->rx_pkts = __atomic_load_n(&s->rx_pkts, __ATOMIC_RELAXED);
+	o->rx_bytes = __atomic_load_n(&s->rx_bytes, __ATOMIC_RELAXED);
+	o->tx_pkts = __atomic_load_n(&s->tx_pkts, __ATOMIC_RELAXED);
+	o->tx_bytes = __atomic_load_n(&s->tx_bytes, __ATOMIC_RELAXED);
+	o->full_pkts = __atomic_load_n(&s->full_pkts, __ATOMIC_RELAXED);
+	o->full_bytes = __atomic_load_n(&s->full_bytes, __ATOMIC_RELAXED);
+	o->nc_pkts = __atomic_load_n(&s->nc_pkts, __ATOMIC_RELAXED);
+	o->nc_bytes = __atomic_load_n(&s->nc_bytes, __ATOMIC_RELAXED);
+}
+
+void vio_stats_read(const struct vio_relay *r, struct vio_dir_stats out[VIO_NB_DIRS])
+{
+	for (int d = 0; d < VIO_NB_DIRS; d++)
+		read_dir(&r->dirs[d].st, &out[d]);
+}
+
+void vio_stats_log_all(void)
+{
+	vio_ctl_lock();
+	for (unsigned i = 0; i < vio_max_relays(); i++) {
+		const struct vio_relay *r = vio_relay_get(i);
+		struct vio_dir_stats s[VIO_NB_DIRS];
+
+		if (!r->in_use)
+			continue;
+		vio_stats_read(r, s);
+		if (!r->has_vf && !r->vm_running && !s[0].rx_pkts && !s[1].rx_pkts)
+			continue; /* an idle socket: nothing to say */
+		/* One parseable line per relay: key=value pairs. */
+		VIO_LOG(NOTICE, "relay %u: vf=%s vm=%s "
+			"vf_to_vm.rx=%lu/%lu vf_to_vm.tx=%lu/%lu vf_to_vm.drop_full=%lu/%lu "
+			"vf_to_vm.drop_nc=%lu/%lu vm_to_vf.rx=%lu/%lu vm_to_vf.tx=%lu/%lu "
+			"vm_to_vf.drop_full=%lu/%lu vm_to_vf.drop_nc=%lu/%lu",
+			i, r->has_vf ? r->vf.name : "none", r->vm_running ? "connected" : "none",
+			s[0].rx_pkts, s[0].rx_bytes, s[0].tx_pkts, s[0].tx_bytes, s[0].full_pkts,
+			s[0].full_bytes, s[0].nc_pkts, s[0].nc_bytes, s[1].rx_pkts, s[1].rx_bytes,
+			s[1].tx_pkts, s[1].tx_bytes, s[1].full_pkts, s[1].full_bytes, s[1].nc_pkts,
+			s[1].nc_bytes);
+	}
+	vio_ctl_unlock();
+}

@@ -1,0 +1,174 @@
+/* The VF side: see vf_port.h. */
+#define VIO_LOG_MODULE "vf"
+#include "vf_port.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "log.h"
+#include "relay.h"
+
+#define RX_DESC 512
+#define TX_DESC 512
+#define POOL_CACHE 64
+#define MTU_DEFAULT 1500
+#define MTU_JUMBO 9000
+
+int vio_vf_attach(const struct vio_vf_dev *dev, uint16_t *port_id, char *err, size_t errlen)
+{
+	uint16_t port;
+	int rc;
+
+	if (rte_eth_dev_get_port_by_name(dev->name, &port) == 0) {
+		snprintf(err, errlen, "device %s is already attached (port %u)", dev->name, port);
+		return -EBUSY;
+	}
+	rc = rte_dev_probe(dev->devargs);
+	if (rc) {
+		snprintf(err, errlen, "cannot attach device %s: %s%s", dev->devargs,
+			 strerror(-rc), dev->is_pci ? " (does it exist, bound to vfio-pci?)" : "");
+		return rc < 0 ? rc : -ENODEV;
+	}
+	if (rte_eth_dev_get_port_by_name(dev->name, &port) != 0) {
+		snprintf(err, errlen, "device %s was probed but created no ethdev port",
+			 dev->devargs);
+		rte_eal_hotplug_remove(dev->is_pci ? "pci" : "vdev", dev->name);
+		return -ENODEV;
+	}
+	*port_id = port;
+	return 0;
+}
+
+int vio_vf_numa(uint16_t port_id)
+{
+	int s = rte_eth_dev_socket_id(port_id);
+
+	return s < 0 ? -1 : s;
+}
+
+struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	/* RX ring + TX ring + held bursts + per-lcore caches, rounded to 2^n-1. */
+	unsigned n = RX_DESC + TX_DESC + 4 * VIO_BURST + POOL_CACHE * 4;
+	unsigned count = 1;
+	struct rte_mempool *mp;
+
+	while (count - 1 < n)
+		count <<= 1;
+	snprintf(name, sizeof(name), "vio_relay%u", relay_id);
+	(void)jumbo; /* jumbo frames are chained 2 KiB buffers */
+	mp = rte_pktmbuf_pool_create(name, count - 1, POOL_CACHE, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, numa < 0 ? SOCKET_ID_ANY : numa);
+	if (!mp && numa >= 0) {
+		VIO_LOG(WARNING, "relay %u: no memory for buffers on NUMA node %d, using any "
+			"node", relay_id, numa);
+		mp = rte_pktmbuf_pool_create(name, count - 1, POOL_CACHE, 0,
+					     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	}
+	return mp;
+}
+
+int vio_vf_configure(uint16_t port, struct rte_mempool *pool, const struct vio_vf_opts *o,
+		     char *err, size_t errlen)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	uint16_t nb_rxd = RX_DESC, nb_txd = TX_DESC;
+	uint16_t mtu = o->jumbo ? MTU_JUMBO : MTU_DEFAULT;
+	int numa = rte_eth_dev_socket_id(port);
+	unsigned socket = numa < 0 ? (unsigned)SOCKET_ID_ANY : (unsigned)numa;
+	int rc;
+
+	rc = rte_eth_dev_info_get(port, &info);
+	if (rc) {
+		snprintf(err, errlen, "cannot read device info of port %u: %s", port,
+			 strerror(-rc));
+		return rc;
+	}
+	memset(&conf, 0, sizeof(conf));
+	if (o->jumbo) {
+		if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
+			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+		if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	}
+	if (info.max_mtu && mtu > info.max_mtu) {
+		VIO_LOG(WARNING, "relay %u: port %u supports MTU %u at most (wanted %u)",
+			o->relay_id, port, info.max_mtu, mtu);
+		mtu = info.max_mtu;
+	}
+	conf.rxmode.mtu = mtu;
+	rc = rte_eth_dev_configure(port, 1, 1, &conf);
+	if (rc) {
+		snprintf(err, errlen, "cannot configure port %u: %s", port, strerror(-rc));
+		return rc;
+	}
+	rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
+	rc = rte_eth_rx_queue_setup(port, 0, nb_rxd, socket,
+				    NULL, pool);
+	if (rc) {
+		snprintf(err, errlen, "cannot set up the RX queue of port %u: %s", port,
+			 strerror(-rc));
+		return rc;
+	}
+	rc = rte_eth_tx_queue_setup(port, 0, nb_txd, socket,
+				    NULL);
+	if (rc) {
+		snprintf(err, errlen, "cannot set up the TX queue of port %u: %s", port,
+			 strerror(-rc));
+		return rc;
+	}
+	rc = rte_eth_dev_set_mtu(port, mtu);
+	if (rc && rc != -ENOTSUP)
+		VIO_LOG(WARNING, "relay %u: cannot set MTU %u on port %u: %s", o->relay_id, mtu,
+			port, strerror(-rc));
+	return 0;
+}
+
+int vio_vf_start(uint16_t port)
+{
+	int rc = rte_eth_dev_start(port);
+
+	if (rc)
+		return rc;
+	/* The guest's MAC is not the VF's: accept everything the VF gets. */
+	rc = rte_eth_promiscuous_enable(port);
+	if (rc && rc != -ENOTSUP)
+		VIO_LOG(INFO, "port %u: promiscuous mode not available: %s", port,
+			strerror(-rc));
+	return 0;
+}
+
+void vio_vf_stop(uint16_t port)
+{
+	int rc = rte_eth_dev_stop(port);
+
+	if (rc)
+		VIO_LOG(WARNING, "port %u: stop failed: %s", port, strerror(-rc));
+}
+
+void vio_vf_detach(uint16_t port)
+{
+	struct rte_eth_dev_info info;
+	struct rte_device *dev = NULL;
+
+	/* Capture the device before close: info calls fail after it. */
+	if (rte_eth_dev_info_get(port, &info) == 0)
+		dev = info.device;
+	rte_eth_dev_close(port);
+	if (dev) {
+		int rc = rte_dev_remove(dev);
+
+		if (rc)
+			VIO_LOG(WARNING, "port %u: device removal failed: %s", port,
+				strerror(-rc));
+	}
+}

@@ -1,0 +1,39 @@
+/* The VF side of a relay: a DPDK ethdev port hot-plugged at run time from a
+ * PCI address or a virtual device string, configured with one queue pair. */
+#ifndef VIO_VF_PORT_H
+#define VIO_VF_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse.h"
+
+struct rte_mempool;
+
+struct vio_vf_opts {
+	bool jumbo;          /* 9000-byte MTU, scattered RX / multi-segment TX */
+	unsigned relay_id;   /* for names and messages */
+};
+
+/* Probe the device and find its port.  Fails if a port of that name exists
+ * already (in use by another relay) or the device cannot be probed. */
+int vio_vf_attach(const struct vio_vf_dev *dev, uint16_t *port_id, char *err, size_t errlen);
+
+/* NUMA node of the port, or -1 when unknown. */
+int vio_vf_numa(uint16_t port_id);
+
+/* Create the relay's buffer pool on numa (falls back to any node). */
+struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo);
+
+/* Configure one RX and one TX queue on pool; not started. */
+int vio_vf_configure(uint16_t port_id, struct rte_mempool *pool, const struct vio_vf_opts *o,
+		     char *err, size_t errlen);
+
+int vio_vf_start(uint16_t port_id);
+void vio_vf_stop(uint16_t port_id);
+
+/* Close the port and remove the device. */
+void vio_vf_detach(uint16_t port_id);
+
+#endif

@@ -1,0 +1,21 @@
+/* The vhost-user side: socket registration (server or client mode), the
+ * features offered to guests, and the device callbacks. */
+#ifndef VIO_VHOST_H
+#define VIO_VHOST_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+int vio_vhost_init(const struct vio_config *cfg);
+
+/* Register and start the socket at path (server mode: create it and set its
+ * owner; client mode: connect, reconnecting for ever).  May be called with
+ * the control lock held. */
+int vio_vhost_register(const char *path, char *err, size_t errlen);
+
+/* Unregister path; tears down a running device through destroy_device.
+ * Must NOT be called with the control lock held. */
+int vio_vhost_unregister(const char *path);
+
+#endif

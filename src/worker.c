@@ -1,0 +1,286 @@
+/* Worker lcores and their task lists: see worker.h. */
+#define VIO_LOG_MODULE "worker"
+#include "worker.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_pause.h>
+#include <rte_rcu_qsbr.h>
+
+#include "forward.h"
+#include "log.h"
+#include "scheduler.h"
+
+/* Idle back-off: after SPIN_PASSES empty passes a worker sleeps, first
+ * SLEEP_MIN_US, doubling up to SLEEP_MAX_US; a worker with an empty list
+ * sleeps EMPTY_SLEEP_US.  It is RCU-offline while asleep, so control never
+ * waits for a sleeping worker. */
+#define SPIN_PASSES 2000
+#define SLEEP_MIN_US 8
+#define SLEEP_MAX_US 256
+#define EMPTY_SLEEP_US 1000
+
+#define MAX_TASKS (VIO_RELAYS_HARD_MAX * VIO_NB_DIRS)
+
+struct task_list {
+	unsigned n;
+	struct vio_relay_dir *dirs[];
+};
+
+struct worker {
+	unsigned cpu;
+	unsigned idx;                 /* RCU thread id */
+	struct task_list *list;       /* published with release stores */
+	struct task_list *retired;    /* [ctl] freed after the next grace period */
+	struct vio_sched_worker sched;
+};
+
+static struct worker workers[VIO_MAX_CPUS];
+static unsigned n_workers;
+static struct rte_rcu_qsbr *qsv;
+static volatile bool quit;
+static struct task_list empty_list = {.n = 0};
+
+unsigned vio_workers_count(void)
+{
+	return n_workers;
+}
+
+unsigned vio_worker_cpu(unsigned idx)
+{
+	return workers[idx].cpu;
+}
+
+static struct worker *worker_by_cpu(unsigned cpu)
+{
+	for (unsigned i = 0; i < n_workers; i++)
+		if (workers[i].cpu == cpu)
+			return &workers[i];
+	return NULL;
+}
+
+bool vio_worker_cpu_valid(unsigned cpu)
+{
+	return worker_by_cpu(cpu) != NULL;
+}
+
+int vio_workers_init(const struct vio_config *cfg)
+{
+	size_t sz;
+	int cpu;
+
+	n_workers = 0;
+	for (cpu = vio_cpuset_next(&cfg->worker_cpus, 0); cpu >= 0;
+	     cpu = vio_cpuset_next(&cfg->worker_cpus, (unsigned)cpu + 1)) {
+		struct worker *w = &workers[n_workers];
+
+		w->cpu = (unsigned)cpu;
+		w->idx = n_workers;
+		w->list = &empty_list;
+		w->retired = NULL;
+		w->sched = (struct vio_sched_worker){.cpu = (unsigned)cpu,
+						     .numa = (int)rte_lcore_to_socket_id((unsigned)cpu),
+						     .load = 0};
+		n_workers++;
+	}
+	sz = rte_rcu_qsbr_get_memsize(n_workers);
+	qsv = rte_zmalloc("vio_rcu", sz, RTE_CACHE_LINE_SIZE);
+	if (!qsv || rte_rcu_qsbr_init(qsv, n_workers)) {
+		VIO_LOG(ERR, "cannot set up RCU for %u workers", n_workers);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void sleep_us(unsigned us)
+{
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)us * 1000};
+
+	nanosleep(&ts, NULL);
+}
+
+static int worker_main(void *arg)
+{
+	struct worker *w = arg;
+	unsigned idle = 0, sleep = SLEEP_MIN_US;
+
+	/* Short sleeps need a fine timer slack (default 50 us). */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	rte_rcu_qsbr_thread_register(qsv, w->idx);
+	rte_rcu_qsbr_thread_online(qsv, w->idx);
+	VIO_LOG(INFO, "worker on CPU %u running", w->cpu);
+
+	while (!quit) {
+		struct task_list *l = __atomic_load_n(&w->list, __ATOMIC_ACQUIRE);
+		unsigned moved = 0;
+
+		for (unsigned i = 0; i < l->n; i++)
+			moved += vio_forward_poll(l->dirs[i]);
+		rte_rcu_qsbr_quiescent(qsv, w->idx);
+
+		if (moved) {
+			idle = 0;
+			sleep = SLEEP_MIN_US;
+			continue;
+		}
+		if (l->n && ++idle < SPIN_PASSES) {
+			rte_pause();
+			continue;
+		}
+		rte_rcu_qsbr_thread_offline(qsv, w->idx);
+		if (l->n) {
+			sleep_us(sleep);
+			if (sleep < SLEEP_MAX_US)
+				sleep *= 2;
+		} else {
+			sleep_us(EMPTY_SLEEP_US);
+		}
+		rte_rcu_qsbr_thread_online(qsv, w->idx);
+	}
+	rte_rcu_qsbr_thread_offline(qsv, w->idx);
+	rte_rcu_qsbr_thread_unregister(qsv, w->idx);
+	VIO_LOG(INFO, "worker on CPU %u stopped", w->cpu);
+	return 0;
+}
+
+int vio_workers_launch(void)
+{
+	quit = false;
+	for (unsigned i = 0; i < n_workers; i++) {
+		int rc = rte_eal_remote_launch(worker_main, &workers[i], workers[i].cpu);
+
+		if (rc) {
+			VIO_LOG(ERR, "cannot launch the worker on CPU %u: %s", workers[i].cpu,
+				strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void vio_workers_stop(void)
+{
+	quit = true;
+	for (unsigned i = 0; i < n_workers; i++)
+		rte_eal_wait_lcore(workers[i].cpu);
+}
+
+void vio_workers_fini(void)
+{
+	for (unsigned i = 0; i < n_workers; i++) {
+		if (workers[i].list != &empty_list)
+			free(workers[i].list);
+		free(workers[i].retired);
+		workers[i].list = &empty_list;
+		workers[i].retired = NULL;
+	}
+	rte_free(qsv);
+	qsv = NULL;
+}
+
+/* Replace w's list with old +/- d.  The old list is retired until the next
+ * grace period (at most one retired list per worker: sync in between). */
+static int publish(struct worker *w, struct vio_relay_dir *add, struct vio_relay_dir *del)
+{
+	struct task_list *old = w->list, *nl;
+	unsigned n = 0;
+
+	if (w->retired) { /* a previous change was not followed by a sync */
+		int rc = vio_workers_sync(VIO_SYNC_TIMEOUT_MS);
+
+		if (rc)
+			return rc;
+	}
+	nl = malloc(sizeof(*nl) + sizeof(nl->dirs[0]) * (old->n + 1));
+	if (!nl)
+		return -ENOMEM;
+	for (unsigned i = 0; i < old->n; i++)
+		if (old->dirs[i] != del)
+			nl->dirs[n++] = old->dirs[i];
+	if (add)
+		nl->dirs[n++] = add;
+	nl->n = n;
+	__atomic_store_n(&w->list, nl, __ATOMIC_RELEASE);
+	w->retired = old == &empty_list ? NULL : old;
+	return 0;
+}
+
+int vio_worker_list(struct vio_relay_dir *d)
+{
+	struct worker *w;
+	int rc;
+
+	if (d->listed)
+		return 0;
+	if (d->cpu < 0) {
+		struct vio_sched_worker s[VIO_MAX_CPUS];
+		int idx, numa = d->dir == VIO_DIR_VF_TO_VM ? d->relay->vf_numa : d->relay->vm_numa;
+
+		for (unsigned i = 0; i < n_workers; i++)
+			s[i] = workers[i].sched;
+		idx = d->pinned_cpu >= 0 ? vio_sched_find(s, n_workers, (unsigned)d->pinned_cpu)
+					 : vio_sched_pick(s, n_workers, numa);
+		if (idx < 0)
+			return -ENODEV;
+		d->cpu = (int)workers[idx].cpu;
+	}
+	w = worker_by_cpu((unsigned)d->cpu);
+	if (!w)
+		return -ENODEV;
+	rc = publish(w, d, NULL);
+	if (rc)
+		return rc;
+	w->sched.load++;
+	d->listed = true;
+	VIO_LOG(DEBUG, "relay %u %s: served by CPU %u", d->relay->id,
+		d->dir == VIO_DIR_VF_TO_VM ? "VF->VM" : "VM->VF", w->cpu);
+	return 0;
+}
+
+int vio_worker_unlist(struct vio_relay_dir *d)
+{
+	struct worker *w;
+	int rc;
+
+	if (!d->listed)
+		return 0;
+	w = worker_by_cpu((unsigned)d->cpu);
+	if (!w)
+		return -ENODEV;
+	rc = publish(w, NULL, d);
+	if (rc)
+		return rc;
+	w->sched.load--;
+	d->listed = false;
+	return 0;
+}
+
+int vio_workers_sync(unsigned timeout_ms)
+{
+	uint64_t token, deadline;
+
+	if (!qsv)
+		return 0;
+	token = rte_rcu_qsbr_start(qsv);
+	deadline = rte_get_timer_cycles() + rte_get_timer_hz() / 1000 * timeout_ms;
+	while (!rte_rcu_qsbr_check(qsv, token, false)) {
+		if (rte_get_timer_cycles() > deadline) {
+			VIO_LOG(ERR, "workers did not pass a quiescent state within %u ms",
+				timeout_ms);
+			return -ETIMEDOUT;
+		}
+		sleep_us(50);
+	}
+	for (unsigned i = 0; i < n_workers; i++) {
+		free(workers[i].retired);
+		workers[i].retired = NULL;
+	}
+	return 0;
+}
