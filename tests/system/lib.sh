@@ -1,0 +1,184 @@
+# Shared helpers of the system tests: sourced by tests/system/test_*.sh.
+#
+# Topology used by most tests (all on one host, 2 CPUs):
+#   ns "vf" side: a net_tap "VF" (kernel interface vf0) owned by the daemon
+#   daemon <-> vhost-user socket <-> dpdk-testpmd "VM" (net_virtio_user)
+#   ns "vm" side: testpmd forwards virtio-user <-> a net_tap (kernel vm0)
+# CPU 0: daemon main thread + testpmd forwarding lcore; CPU 1: daemon worker +
+# testpmd main thread.  Everything started here is killed by PID on exit.
+set -eu
+: "${VIO_BIN:?VIO_BIN must point at the virtio-forwarder binary}"
+: "${VIO_TOP:?VIO_TOP must point at the repository}"
+
+T=$(mktemp -d /tmp/vio-test.XXXXXX)
+SOCKDIR=$T/sock
+mkdir -p "$SOCKDIR"
+TAG=$$
+declare -A PID=()
+NSS=()
+PREFIXES=()
+
+log() { echo "[$(date +%T.%3N)] $*"; }
+
+dump_logs() {
+	for f in "$T"/*.log; do
+		[ -f "$f" ] || continue
+		echo "----- $(basename "$f") (last 25 lines)"
+		grep -v '^VHOST_CONFIG\|^Port statistics\|^  [A-Z]\|^  #\|^ *$\|^  *#' "$f" | tail -25 || true
+	done
+}
+
+fail() {
+	echo "FAIL: $*"
+	dump_logs
+	exit 1
+}
+
+stop_name() { # NAME [SIGNAL]: stop a process started here and forget it
+	local name=$1 sig=${2:-TERM} pid=${PID[$1]:-}
+	[ -n "$pid" ] || return 0
+	kill -"$sig" "$pid" 2>/dev/null || true
+	for _ in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "$name (pid $pid) ignored SIG$sig for 10 s: killing"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
+	unset "PID[$name]"
+}
+
+EXIT_CODE=
+stop_and_reap() { # NAME [SIGNAL]: stop it, wait for it, exit status in $EXIT_CODE
+	local name=$1 sig=${2:-TERM} pid=${PID[$1]}
+	EXIT_CODE=0
+	kill -"$sig" "$pid" 2>/dev/null || true
+	wait "$pid" || EXIT_CODE=$?
+	unset "PID[$name]"
+}
+
+cleanup() {
+	local rc=$?
+	for name in "${!PID[@]}"; do stop_name "$name" TERM; done
+	for ns in "${NSS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+	for p in "${PREFIXES[@]}"; do rm -rf "/var/run/dpdk/$p"; done
+	rm -rf "$T"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ns_add() { # NAME: a namespace with lo up and IPv6 off (no stray traffic)
+	local ns="vio$TAG$1"
+	ip netns add "$ns"
+	NSS+=("$ns")
+	ip netns exec "$ns" ip link set lo up
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	echo "$ns"
+}
+
+wait_log() { # FILE PATTERN SECONDS
+	local i
+	for i in $(seq 1 $(($3 * 10))); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+wait_iface() { # NS IFACE SECONDS
+	local i
+	for i in $(seq 1 $(($3 * 10))); do
+		ip netns exec "$1" ip link show "$2" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# daemon_start NAME NS ARGS...: the forwarder in the foreground inside NS,
+# worker CPU 1, main CPU 0, sockets in $SOCKDIR, shared memory.
+daemon_start() {
+	local name=$1 ns=$2
+	shift 2
+	local prefix="vio-$name-$TAG"
+	PREFIXES+=("$prefix")
+	: >"$T/$name.log"
+	ip netns exec "$ns" "$VIO_BIN" --config /dev/null --nodaemon --file-prefix "$prefix" \
+		-M 0 -C 1 -V "$SOCKDIR" -u '' -g '' --hugepages=no --memory 256 "$@" \
+		>>"$T/$name.log" 2>&1 &
+	PID[$name]=$!
+	wait_log "$T/$name.log" "NOTICE main: ready" 30 || fail "$name did not start"
+}
+
+# vm_start NAME NS SOCKET [EXTRA_VDEV_ARGS]: dpdk-testpmd as the VM, forwarding
+# between its virtio-user port and a tap "vm0" in NS.
+vm_start() {
+	local name=$1 ns=$2 sock=$3 extra=${4:-}
+	local prefix="vio-$name-$TAG"
+	PREFIXES+=("$prefix")
+	: >"$T/$name.log"
+	ip netns exec "$ns" dpdk-testpmd -l 0,1 --main-lcore 1 --no-huge -m 512 --no-pci \
+		--file-prefix "$prefix" \
+		--vdev "net_virtio_user0,path=$sock,queues=1$extra" \
+		--vdev "net_tap1,iface=vm0" \
+		-- --forward-mode=io --nb-cores=1 --stats-period 3600 --total-num-mbufs=8192 \
+		--disable-link-check >>"$T/$name.log" 2>&1 &
+	PID[$name]=$!
+	wait_iface "$ns" vm0 30 || fail "$name: vm0 did not appear"
+}
+
+ip_up() { # NS IFACE ADDR/PREFIX: wait for the interface, address it, bring it up
+	wait_iface "$1" "$2" 30 || fail "$2 did not appear in $1"
+	ip netns exec "$1" ip addr replace "$3" dev "$2"
+	ip netns exec "$1" ip link set "$2" up
+}
+
+ping_until() { # NS ADDR SECONDS: true once a ping gets an answer
+	local end=$((SECONDS + $3))
+	while [ $SECONDS -lt $end ]; do
+		ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1 && return 0
+	done
+	return 1
+}
+
+# relay_stats NAME RELAY: ask the daemon (SIGUSR1) for its counters and print
+# the relay's key=value pairs, one per line (e.g. vf_to_vm.rx=pkts/bytes).
+relay_stats() {
+	local name=$1 relay=$2 before
+	before=$(grep -c "NOTICE stats: relay $relay:" "$T/$name.log" || true)
+	kill -USR1 "${PID[$name]}"
+	for _ in $(seq 1 50); do
+		[ "$(grep -c "NOTICE stats: relay $relay:" "$T/$name.log" || true)" -gt "$before" ] && break
+		sleep 0.1
+	done
+	grep "NOTICE stats: relay $relay:" "$T/$name.log" | tail -1 | tr ' ' '\n' | grep '='
+}
+
+stat_of() { # STATS_TEXT KEY FIELD(1=pkts 2=bytes)
+	printf '%s\n' "$1" | sed -n "s/^$2=//p" | cut -d/ -f"$3"
+}
+
+FRAMES="python3 $VIO_TOP/tests/tools/frames.py"
+
+# path_ready NS_SRC IF_SRC NS_DST IF_DST SECONDS: send probe frames until one
+# crosses (the VM's driver may still be posting its buffers after connecting).
+path_ready() {
+	local end=$((SECONDS + $5)) n=0
+	while [ $SECONDS -lt $end ]; do
+		n=$((n + 1))
+		ip netns exec "$3" $FRAMES recv "$4" PROB 1 --timeout 1 --out "$T/probe.json" \
+			>/dev/null 2>&1 &
+		local rp=$!
+		for _ in $(seq 1 20); do [ -e "$T/probe.json.ready" ] && break; sleep 0.05; done
+		ip netns exec "$1" $FRAMES send "$2" PROB 1 >/dev/null
+		if wait $rp; then
+			rm -f "$T/probe.json" "$T/probe.json.ready"
+			return 0
+		fi
+		rm -f "$T/probe.json" "$T/probe.json.ready"
+	done
+	return 1
+}
