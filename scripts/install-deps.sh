@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install what virtio-forwarder needs to build, test and run on Debian 12.
+# Idempotent: does nothing when every package is already there.
+set -eu
+pkgs=(
+	build-essential pkg-config meson ninja-build   # toolchain
+	dpdk dpdk-dev libdpdk-dev                      # DPDK 22.11: libraries, PMDs, dpdk-testpmd
+	libcmocka-dev                                  # unit tests
+	iproute2 iputils-ping ethtool procps           # system tests: namespaces, ping, sysctl
+	python3                                        # system tests: frame generator/checker
+)
+missing=()
+for p in "${pkgs[@]}"; do
+	[ "${p#\#}" = "$p" ] || continue
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
