@@ -32,8 +32,10 @@ int vio_vf_attach(const struct vio_vf_dev *dev, uint16_t *port_id, char *err, si
 	}
 	rc = rte_dev_probe(dev->devargs);
 	if (rc) {
-		snprintf(err, errlen, "cannot attach device %s: %s%s", dev->devargs,
-			 strerror(-rc), dev->is_pci ? " (does it exist, bound to vfio-pci?)" : "");
+		snprintf(err, errlen, "cannot attach device %s: the probe failed (%s)%s",
+			 dev->devargs, strerror(-rc),
+			 dev->is_pci ? "; does it exist, bound to vfio-pci?"
+				     : "; is the driver name and are its arguments right?");
 		return rc < 0 ? rc : -ENODEV;
 	}
 	if (rte_eth_dev_get_port_by_name(dev->name, &port) != 0) {

@@ -9,54 +9,74 @@ nsvf=$(ns_add vf)
 nsvm=$(ns_add vm)
 sock=$SOCKDIR/virtio-forwarder1.sock
 
-daemon_start d "$nsvf" -P "net_tap0,iface=vf0=1"
-vm_start vm "$nsvm" "$sock"
-wait_log "$T/d.log" "relay 1: VM connected" 20 || fail "VM did not connect"
-for pair in "$nsvf vf0" "$nsvm vm0"; do
-	set -- $pair
-	wait_iface "$1" "$2" 20 || fail "$2 missing"
-	ip netns exec "$1" ip link set "$2" up
-done
-path_ready "$nsvf" vf0 "$nsvm" vm0 30 || fail "no frame crosses VF->VM"
-path_ready "$nsvm" vm0 "$nsvf" vf0 30 || fail "no frame crosses VM->VF"
-before=$(relay_stats d 1)
+# Ring layouts a guest may negotiate: split rings without mergeable buffers,
+# split with mergeable buffers, packed rings, and in-order packed rings.
+layouts=(
+	"split:,packed_vq=0,mrg_rxbuf=0:"
+	"split-mrg:,packed_vq=0,mrg_rxbuf=1:--enable-mrgbuf"
+	"packed-mrg:,packed_vq=1,mrg_rxbuf=1:--enable-mrgbuf"
+	"packed-inorder:,packed_vq=1,in_order=1,mrg_rxbuf=0:"
+)
+run_layout() {
+	daemon_start d "$nsvf" -P "net_tap0,iface=vf0=1" $dargs
+	vm_start vm "$nsvm" "$sock" "$vmargs"
+	wait_log "$T/d.log" "relay 1: VM connected" 20 || fail "VM did not connect"
+	for pair in "$nsvf vf0" "$nsvm vm0"; do
+		set -- $pair
+		wait_iface "$1" "$2" 20 || fail "$2 missing"
+		ip netns exec "$1" ip link set "$2" up
+	done
+	path_ready "$nsvf" vf0 "$nsvm" vm0 30 || fail "no frame crosses VF->VM"
+	path_ready "$nsvm" vm0 "$nsvf" vf0 30 || fail "no frame crosses VM->VF"
+	before=$(relay_stats d 1)
 
-log "receivers up, sending $N frames each way"
-ip netns exec "$nsvm" $FRAMES recv vm0 VF2VM "$N" --timeout 60 --out "$T/vf2vm.json" >/dev/null &
-r1=$!
-ip netns exec "$nsvf" $FRAMES recv vf0 VM2VF "$N" --timeout 60 --out "$T/vm2vf.json" >/dev/null &
-r2=$!
-for f in vf2vm vm2vf; do
-	for _ in $(seq 1 100); do [ -e "$T/$f.json.ready" ] && break; sleep 0.1; done
-done
-ip netns exec "$nsvf" $FRAMES send vf0 VF2VM "$N" >/dev/null &
-s1=$!
-ip netns exec "$nsvm" $FRAMES send vm0 VM2VF "$N" >/dev/null &
-s2=$!
-wait $s1 || fail "sender VF->VM failed"
-wait $s2 || fail "sender VM->VF failed"
-ok=1
-wait $r1 || ok=0
-wait $r2 || ok=0
-log "VF->VM: $(cat "$T/vf2vm.json")"
-log "VM->VF: $(cat "$T/vm2vf.json")"
-[ $ok = 1 ] || fail "frames lost, corrupted or reordered"
+	log "receivers up, sending $N frames each way"
+	ip netns exec "$nsvm" $FRAMES recv vm0 VF2VM "$N" --timeout 60 --out "$T/vf2vm.json" >/dev/null &
+	r1=$!
+	ip netns exec "$nsvf" $FRAMES recv vf0 VM2VF "$N" --timeout 60 --out "$T/vm2vf.json" >/dev/null &
+	r2=$!
+	for f in vf2vm vm2vf; do
+		for _ in $(seq 1 100); do [ -e "$T/$f.json.ready" ] && break; sleep 0.1; done
+	done
+	ip netns exec "$nsvf" $FRAMES send vf0 VF2VM "$N" >/dev/null &
+	s1=$!
+	ip netns exec "$nsvm" $FRAMES send vm0 VM2VF "$N" >/dev/null &
+	s2=$!
+	wait $s1 || fail "sender VF->VM failed"
+	wait $s2 || fail "sender VM->VF failed"
+	ok=1
+	wait $r1 || ok=0
+	wait $r2 || ok=0
+	log "$lname VF->VM: $(cat "$T/vf2vm.json")"
+	log "$lname VM->VF: $(cat "$T/vm2vf.json")"
+	[ $ok = 1 ] || fail "frames lost, corrupted or reordered"
 
-sleep 0.5
-after=$(relay_stats d 1)
-expect=$($FRAMES expect x "$N")
-check() { # KEY FIELD EXPECTED
-	local b a
-	b=$(stat_of "$before" "$1" "$2")
-	a=$(stat_of "$after" "$1" "$2")
-	[ $((a - b)) -eq "$3" ] || fail "counter $1 moved by $((a - b)), expected $3"
+	sleep 0.5
+	after=$(relay_stats d 1)
+	expect=$($FRAMES expect x "$N")
+	check() { # KEY FIELD EXPECTED
+		local b a
+		b=$(stat_of "$before" "$1" "$2")
+		a=$(stat_of "$after" "$1" "$2")
+		[ $((a - b)) -eq "$3" ] || fail "counter $1 moved by $((a - b)), expected $3"
+	}
+	for dir in vf_to_vm vm_to_vf; do
+		check $dir.rx 1 "$N"
+		check $dir.rx 2 "$expect"
+		check $dir.tx 1 "$N"
+		check $dir.tx 2 "$expect"
+		check $dir.drop_full 1 0
+		check $dir.drop_nc 1 0
+	done
+	log "$lname: counters agree: $N frames / $expect bytes each way, no drops"
+	stop_name vm
+	stop_and_reap d TERM
+	[ "$EXIT_CODE" = 0 ] || fail "daemon exit status $EXIT_CODE"
+	rm -f "$T"/*.json "$T"/*.ready
 }
-for dir in vf_to_vm vm_to_vf; do
-	check $dir.rx 1 "$N"
-	check $dir.rx 2 "$expect"
-	check $dir.tx 1 "$N"
-	check $dir.tx 2 "$expect"
-	check $dir.drop_full 1 0
-	check $dir.drop_nc 1 0
+
+for layout in "${layouts[@]}"; do
+	IFS=: read -r lname vmargs dargs <<<"$layout"
+	log "== layout $lname"
+	run_layout
 done
-log "counters agree: $N frames / $expect bytes each way, no drops"
