@@ -77,7 +77,7 @@ int vio_cmdline_parse(int argc, char **argv, struct vio_config *c,
 		return -1;
 	}
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* 0, not 1: also resets glibc's position inside a word */
 	while ((code = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const struct vio_var *v;
 

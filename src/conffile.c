@@ -68,8 +68,9 @@ static bool word_end(char c)
 	       c == '(';
 }
 
-/* One shell word at lx->p into buf (NUL-terminated). */
-static int lex_word(struct lexer *lx, char *buf)
+/* One shell word at lx->p into buf (NUL-terminated).  hash_comment: a '#'
+ * starting the word begins a comment (not so right after NAME=, as in bash). */
+static int lex_word(struct lexer *lx, char *buf, bool hash_comment)
 {
 	size_t n = 0;
 
@@ -135,7 +136,7 @@ static int lex_word(struct lexer *lx, char *buf)
 		} else if (c == '$' || c == '`') {
 			return lex_fail(lx, "shell expansion ('%c') is not supported; write the "
 					"value literally", c);
-		} else if (c == '#' && n == 0) {
+		} else if (c == '#' && n == 0 && hash_comment) {
 			break; /* a comment can only start a word */
 		} else {
 			if (push(lx, buf, &n, c))
@@ -196,7 +197,7 @@ static int lex_array(struct lexer *lx, char **values, size_t *nvalues, char *buf
 		}
 		if (*lx->p == '(')
 			return lex_fail(lx, "nested '(' in array");
-		if (lex_word(lx, buf))
+		if (lex_word(lx, buf, true))
 			return -1;
 		if (*nvalues == MAX_VALUES)
 			return lex_fail(lx, "array has more than %d items", MAX_VALUES);
@@ -238,7 +239,7 @@ static int lex_assignment(struct lexer *lx, vio_conffile_cb cb, void *ctx, char 
 		is_array = true;
 		rc = lex_array(lx, values, &nvalues, buf);
 	} else {
-		rc = lex_word(lx, buf);
+		rc = lex_word(lx, buf, false);
 		if (rc == 0) {
 			values[0] = strdup(buf);
 			nvalues = values[0] ? 1 : 0;

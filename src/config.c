@@ -530,14 +530,16 @@ int vio_config_validate(const struct vio_config *c, const struct vio_cpuset *onl
 	}
 	if (!c->dynamic_sockets) {
 		struct sockaddr_un sun;
-		int len = snprintf(buf, sizeof(buf), "%s/", c->socket_dir);
+		char name[sizeof(c->socket_pattern) + 16];
+		size_t len;
 
-		len += snprintf(buf + len, sizeof(buf) - (size_t)len, c->socket_pattern,
-				c->max_relays - 1);
-		if ((size_t)len >= sizeof(sun.sun_path)) {
-			snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": socket paths such as "
-				 "%s exceed the %zu-byte limit of unix sockets", c->socket_dir,
-				 buf, sizeof(sun.sun_path) - 1);
+		snprintf(name, sizeof(name), c->socket_pattern, c->max_relays - 1);
+		len = strlen(c->socket_dir) + 1 + strlen(name);
+		if (len >= sizeof(sun.sun_path)) {
+			snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%.120s%s\": socket paths such "
+				 "as .../%s are %zu bytes, over the %zu-byte limit of unix sockets",
+				 c->socket_dir, strlen(c->socket_dir) > 120 ? "..." : "", name, len,
+				 sizeof(sun.sun_path) - 1);
 			return -1;
 		}
 	}

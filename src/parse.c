@@ -315,6 +315,8 @@ int vio_parse_vf_dev(const char *str, struct vio_vf_dev *out, char *err, size_t 
 	if (namelen == 0)
 		return fail(err, errlen, "device string \"%s\" has no device name", str);
 
+	if (comma && comma[1] == '\0')
+		return fail(err, errlen, "device string \"%s\" ends with ','", str);
 	if (pci_shaped(str, namelen)) {
 		char pci[64];
 
@@ -340,8 +342,6 @@ int vio_parse_vf_dev(const char *str, struct vio_vf_dev *out, char *err, size_t 
 	if (!isalpha((unsigned char)str[0]))
 		return fail(err, errlen, "\"%s\" is neither a PCI address nor a DPDK device "
 			    "string (name[,key=value...])", str);
-	if (comma && comma[1] == '\0')
-		return fail(err, errlen, "device string \"%s\" ends with ','", str);
 	memcpy(out->name, str, namelen);
 	out->name[namelen] = '\0';
 	memcpy(out->devargs, str, len + 1);
