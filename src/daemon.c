@@ -16,6 +16,14 @@
 
 static char pidfile[PATH_MAX];
 
+void vio_input_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGIO);
+	for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+		sigaddset(set, s);
+}
+
 void vio_signals_block(sigset_t *set)
 {
 	sigemptyset(set);
@@ -24,6 +32,15 @@ void vio_signals_block(sigset_t *set)
 	sigaddset(set, SIGHUP);
 	sigaddset(set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, set, NULL);
+	/* Input signals (SIGIO, and the real-time signal net_tap raises for
+	 * new packets) belong to the workers, which unblock them: handled on
+	 * the main CPU they could wait behind other work there. */
+	{
+		sigset_t io;
+
+		vio_input_signals(&io);
+		pthread_sigmask(SIG_BLOCK, &io, NULL);
+	}
 	signal(SIGPIPE, SIG_IGN);
 }
 

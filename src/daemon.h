@@ -5,13 +5,17 @@
 
 #include <signal.h>
 
-/* Block the signals the main thread waits for; call before any thread is
- * created so that every thread inherits the mask. */
+/* Block the signals the main thread waits for, and the input signals (for
+ * the workers to unblock); call before any thread is created so that every
+ * thread inherits the mask. */
 void vio_signals_block(sigset_t *set);
 
 /* Fork into the background.  Returns in the child with *ready_fd set; the
  * parent waits for vio_daemon_ready() and exits with the child's verdict. */
 int vio_daemonize(int *ready_fd);
+
+/* SIGIO and the real-time signals: what PMDs such as net_tap raise on input. */
+void vio_input_signals(sigset_t *set);
 /* Tell the waiting parent: status 0 (running) or non-zero with msg. */
 void vio_daemon_ready(int ready_fd, int status, const char *msg);
 

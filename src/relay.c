@@ -13,6 +13,7 @@
 
 #include "forward.h"
 #include "log.h"
+#include "notify.h"
 #include "vf_port.h"
 #include "vhost.h"
 #include "worker.h"
@@ -63,6 +64,7 @@ int vio_relays_init(const struct vio_config *c)
 			r->dirs[d].dir = (enum vio_dir)d;
 			r->dirs[d].pinned_cpu = pins[d];
 			r->dirs[d].cpu = pins[d];
+			r->dirs[d].epfd = -1;
 		}
 	}
 	return 0;
@@ -154,8 +156,11 @@ int vio_relay_quiesce(struct vio_relay *r)
 		 * were and fail, rather than change what it reads. */
 		VIO_LOG(ERR, "relay %u: workers did not let go in time", r->id);
 		vio_relay_resume(r);
+		return rc;
 	}
-	return rc;
+	for (int d = 0; d < VIO_NB_DIRS; d++)
+		vio_notify_unregister(&r->dirs[d]);
+	return 0;
 }
 
 /* For paths that cannot fail (the VM is gone whatever we do): wait as long
@@ -270,6 +275,7 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char
 	}
 	reset_stats_if_new(r);
 	r->vf = *dev;
+	r->vf_rx_intr = opts.rx_intr;
 	r->port_id = port;
 	r->pool = pool;
 	r->vf_numa = vio_vf_numa(port);

@@ -21,6 +21,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <rte_epoll.h>
 #include <stdint.h>
 #include <sys/un.h>
 
@@ -60,6 +61,14 @@ struct vio_relay_dir {
 	int cpu;                           /* worker serving it, -1 when unassigned */
 	int pinned_cpu;                    /* from VIRTIOFWD_CPU_PINS / core sched, -1 */
 	bool listed;                       /* on the worker's task list */
+
+	/* [ctl, read by the worker] idle wake-up sources (notify.c) */
+	int epfd;                          /* worker epoll registered with, -1 */
+	bool can_sleep;                    /* every source can wake the worker */
+	bool rx_intr;                      /* VF RX interrupt registered */
+	uint16_t n_kick;
+	uint16_t kick_vring[VIO_MAX_VRINGS / 2];
+	struct rte_epoll_event kick_ev[VIO_MAX_VRINGS / 2];
 };
 
 struct vio_relay {
@@ -85,6 +94,7 @@ struct vio_relay {
 	struct vio_vf_dev vf;
 	uint16_t port_id;
 	bool port_started;
+	bool vf_rx_intr;                   /* port configured with RX interrupts */
 	int vf_numa;
 	struct rte_mempool *pool;
 

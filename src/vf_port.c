@@ -78,7 +78,7 @@ struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo)
 	return mp;
 }
 
-int vio_vf_configure(uint16_t port, struct rte_mempool *pool, const struct vio_vf_opts *o,
+int vio_vf_configure(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts *o,
 		     char *err, size_t errlen)
 {
 	struct rte_eth_conf conf;
@@ -108,7 +108,15 @@ int vio_vf_configure(uint16_t port, struct rte_mempool *pool, const struct vio_v
 		mtu = info.max_mtu;
 	}
 	conf.rxmode.mtu = mtu;
+	/* RX interrupts let an idle worker sleep until the VF has traffic;
+	 * ports without them are polled with timed sleeps. */
+	conf.intr_conf.rxq = 1;
 	rc = rte_eth_dev_configure(port, 1, 1, &conf);
+	o->rx_intr = rc == 0;
+	if (rc) {
+		conf.intr_conf.rxq = 0;
+		rc = rte_eth_dev_configure(port, 1, 1, &conf);
+	}
 	if (rc) {
 		snprintf(err, errlen, "cannot configure port %u: %s", port, strerror(-rc));
 		return rc;

@@ -14,6 +14,7 @@ struct rte_mempool;
 struct vio_vf_opts {
 	bool jumbo;          /* 9000-byte MTU, scattered RX / multi-segment TX */
 	unsigned relay_id;   /* for names and messages */
+	bool rx_intr;        /* out: RX interrupts configured (idle sleeping) */
 };
 
 /* Probe the device and find its port.  Fails if a port of that name exists
@@ -27,7 +28,7 @@ int vio_vf_numa(uint16_t port_id);
 struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo);
 
 /* Configure one RX and one TX queue on pool; not started. */
-int vio_vf_configure(uint16_t port_id, struct rte_mempool *pool, const struct vio_vf_opts *o,
+int vio_vf_configure(uint16_t port_id, struct rte_mempool *pool, struct vio_vf_opts *o,
 		     char *err, size_t errlen);
 
 int vio_vf_start(uint16_t port_id);

@@ -3,9 +3,12 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -14,18 +17,27 @@
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
+#include "daemon.h"
 #include "forward.h"
 #include "log.h"
+#include "notify.h"
 #include "scheduler.h"
 
-/* Idle back-off: after SPIN_PASSES empty passes a worker sleeps, first
- * SLEEP_MIN_US, doubling up to SLEEP_MAX_US; a worker with an empty list
- * sleeps EMPTY_SLEEP_US.  It is RCU-offline while asleep, so control never
- * waits for a sleeping worker. */
+/* Idle back-off.  After SPIN_PASSES passes that moved nothing:
+ *  - when every direction on the list can wake the worker (guest kicks, VF
+ *    RX interrupts: notify.c), the worker arms them and blocks in epoll for
+ *    up to WAIT_MS: it is back within microseconds of new traffic;
+ *  - otherwise it sleeps SLEEP_MIN_US, doubling up to SLEEP_MAX_US, and
+ *    SLEEP_LONG_US once idle for LONG_IDLE_MS;
+ *  - with nothing on its list it sleeps EMPTY_SLEEP_US.
+ * It is RCU-offline while asleep, so control never waits for a sleeper. */
 #define SPIN_PASSES 2000
 #define SLEEP_MIN_US 8
 #define SLEEP_MAX_US 256
-#define EMPTY_SLEEP_US 1000
+#define SLEEP_LONG_US 1000
+#define LONG_IDLE_MS 50
+#define WAIT_MS 100
+#define EMPTY_SLEEP_US 10000
 
 #define MAX_TASKS (VIO_RELAYS_HARD_MAX * VIO_NB_DIRS)
 
@@ -39,6 +51,7 @@ struct worker {
 	unsigned idx;                 /* RCU thread id */
 	struct task_list *list;       /* published with release stores */
 	struct task_list *retired;    /* [ctl] freed after the next grace period */
+	int epfd;                     /* idle wake-ups of the listed directions */
 	struct vio_sched_worker sched;
 };
 
@@ -85,6 +98,10 @@ int vio_workers_init(const struct vio_config *cfg)
 		w->idx = n_workers;
 		w->list = &empty_list;
 		w->retired = NULL;
+		w->epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (w->epfd < 0)
+			VIO_LOG(WARNING, "CPU %d: no epoll instance (%s): idle sleeps are timed",
+				cpu, strerror(errno));
 		w->sched = (struct vio_sched_worker){.cpu = (unsigned)cpu,
 						     .numa = (int)rte_lcore_to_socket_id((unsigned)cpu),
 						     .load = 0};
@@ -106,25 +123,74 @@ static void sleep_us(unsigned us)
 	nanosleep(&ts, NULL);
 }
 
+static bool list_can_sleep(const struct task_list *l)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (!l->dirs[i]->can_sleep || l->dirs[i]->n_held)
+			return false;
+	return true;
+}
+
+static unsigned poll_all(const struct task_list *l)
+{
+	unsigned moved = 0;
+
+	for (unsigned i = 0; i < l->n; i++)
+		moved += vio_forward_poll(l->dirs[i]);
+	return moved;
+}
+
+/* Arm every wake-up source, poll once more (input may have arrived before
+ * arming), then block.  Returns packets moved by that last poll. */
+static unsigned wait_for_input(struct worker *w, const struct task_list *l)
+{
+	struct rte_epoll_event ev[8];
+	struct task_list *now;
+	unsigned moved;
+
+	for (unsigned i = 0; i < l->n; i++)
+		vio_notify_arm(l->dirs[i]);
+	/* The guest publishes its ring index, then reads our notify flag; we
+	 * write the flag, then read the index.  Without a full barrier the two
+	 * loads can pass the stores and a kick is lost. */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	moved = poll_all(l);
+	if (!moved) {
+		rte_rcu_qsbr_thread_offline(qsv, w->idx);
+		rte_epoll_wait(w->epfd, ev, 8, WAIT_MS);
+		rte_rcu_qsbr_thread_online(qsv, w->idx);
+	}
+	/* Only directions still listed may be touched (control disarms the
+	 * ones it took away). */
+	now = __atomic_load_n(&w->list, __ATOMIC_ACQUIRE);
+	for (unsigned i = 0; i < now->n; i++)
+		vio_notify_disarm(now->dirs[i]);
+	return moved;
+}
+
 static int worker_main(void *arg)
 {
 	struct worker *w = arg;
 	unsigned idle = 0, sleep = SLEEP_MIN_US;
+	uint64_t idle_since = 0, long_idle = rte_get_timer_hz() / 1000 * LONG_IDLE_MS;
+
+	sigset_t io;
 
 	/* Short sleeps need a fine timer slack (default 50 us). */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	/* Input signals (net_tap's SIGIO) are handled here, next to the
+	 * polling, not on a main CPU that may be busy. */
+	vio_input_signals(&io);
+	pthread_sigmask(SIG_UNBLOCK, &io, NULL);
 	rte_rcu_qsbr_thread_register(qsv, w->idx);
 	rte_rcu_qsbr_thread_online(qsv, w->idx);
 	VIO_LOG(INFO, "worker on CPU %u running", w->cpu);
 
 	while (!quit) {
 		struct task_list *l = __atomic_load_n(&w->list, __ATOMIC_ACQUIRE);
-		unsigned moved = 0;
+		unsigned moved = poll_all(l);
 
-		for (unsigned i = 0; i < l->n; i++)
-			moved += vio_forward_poll(l->dirs[i]);
 		rte_rcu_qsbr_quiescent(qsv, w->idx);
-
 		if (moved) {
 			idle = 0;
 			sleep = SLEEP_MIN_US;
@@ -134,13 +200,22 @@ static int worker_main(void *arg)
 			rte_pause();
 			continue;
 		}
+		if (idle == SPIN_PASSES)
+			idle_since = rte_get_timer_cycles();
+		if (l->n && w->epfd >= 0 && list_can_sleep(l)) {
+			if (wait_for_input(w, l))
+				idle = 0;
+			continue;
+		}
 		rte_rcu_qsbr_thread_offline(qsv, w->idx);
-		if (l->n) {
+		if (!l->n) {
+			sleep_us(EMPTY_SLEEP_US);
+		} else {
 			sleep_us(sleep);
 			if (sleep < SLEEP_MAX_US)
 				sleep *= 2;
-		} else {
-			sleep_us(EMPTY_SLEEP_US);
+			else if (rte_get_timer_cycles() - idle_since > long_idle)
+				sleep = SLEEP_LONG_US;
 		}
 		rte_rcu_qsbr_thread_online(qsv, w->idx);
 	}
@@ -175,6 +250,9 @@ void vio_workers_stop(void)
 void vio_workers_fini(void)
 {
 	for (unsigned i = 0; i < n_workers; i++) {
+		if (workers[i].epfd >= 0)
+			close(workers[i].epfd);
+		workers[i].epfd = -1;
 		if (workers[i].list != &empty_list)
 			free(workers[i].list);
 		free(workers[i].retired);
@@ -234,9 +312,12 @@ int vio_worker_list(struct vio_relay_dir *d)
 	w = worker_by_cpu((unsigned)d->cpu);
 	if (!w)
 		return -ENODEV;
+	vio_notify_register(d, w->epfd); /* before the worker can see d */
 	rc = publish(w, d, NULL);
-	if (rc)
+	if (rc) {
+		vio_notify_unregister(d);
 		return rc;
+	}
 	w->sched.load++;
 	d->listed = true;
 	VIO_LOG(DEBUG, "relay %u %s: served by CPU %u", d->relay->id,
