@@ -18,6 +18,7 @@
 
 #include <rte_eal.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_version.h>
 
@@ -29,6 +30,7 @@
 #include "log.h"
 #include "relay.h"
 #include "stats.h"
+#include "vf_port.h"
 #include "vhost.h"
 #include "vio_build_config.h"
 #include "worker.h"
@@ -167,8 +169,7 @@ int main(int argc, char **argv)
 
 	if (vio_eal_init(&cfg, argv[0], &plan, err, sizeof(err)))
 		goto fail_early;
-	drain = rte_pktmbuf_pool_create("vio_drain", DRAIN_POOL_SIZE, 32, 0,
-					RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	drain = vio_mbuf_pool_create("vio_drain", DRAIN_POOL_SIZE, 32, -1);
 	if (!drain) {
 		snprintf(err, sizeof(err), "cannot allocate the drain buffer pool");
 		goto fail_eal;
@@ -185,6 +186,13 @@ int main(int argc, char **argv)
 	if (cfg.daemonize && vio_pidfile_write(cfg.pid_dir))
 		VIO_LOG(WARNING, "cannot write the pid file in %s: %s", cfg.pid_dir,
 			strerror(errno));
+	{
+		struct rte_malloc_socket_stats ms;
+
+		if (rte_malloc_get_socket_stats(0, &ms) == 0)
+			VIO_LOG(INFO, "buffer memory in use: %zu MiB of %zu MiB",
+				ms.heap_allocsz_bytes >> 20, ms.heap_totalsz_bytes >> 20);
+	}
 	VIO_LOG(NOTICE, "ready");
 	vio_daemon_ready(ready_fd, 0, NULL);
 

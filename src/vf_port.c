@@ -10,6 +10,7 @@
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_pool_ops.h>
 #include <rte_mempool.h>
 
 #include "log.h"
@@ -55,6 +56,38 @@ int vio_vf_numa(uint16_t port_id)
 	return s < 0 ? -1 : s;
 }
 
+struct rte_mempool *vio_mbuf_pool_create(const char *name, unsigned n, unsigned cache, int numa)
+{
+	struct rte_pktmbuf_pool_private priv = {
+		.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE,
+		.mbuf_priv_size = 0,
+	};
+	unsigned flags = 0;
+	struct rte_mempool *mp;
+
+	/* Without hugepages memory comes in 4 KiB pages and an mbuf (2.3 KiB)
+	 * may not straddle one unless IOVA contiguity is waived, which is
+	 * safe when IOVA is the virtual address: otherwise every mbuf takes a
+	 * whole page (8 MiB instead of 5 for a relay). */
+	if (!rte_eal_has_hugepages() && rte_eal_iova_mode() == RTE_IOVA_VA)
+		flags |= RTE_MEMPOOL_F_NO_IOVA_CONTIG;
+	mp = rte_mempool_create_empty(name, n, sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE,
+				      cache, sizeof(priv), numa < 0 ? SOCKET_ID_ANY : numa, flags);
+	if (!mp)
+		return NULL;
+	if (rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL)) {
+		rte_mempool_free(mp);
+		return NULL;
+	}
+	rte_pktmbuf_pool_init(mp, &priv);
+	if (rte_mempool_populate_default(mp) < 0) {
+		rte_mempool_free(mp);
+		return NULL;
+	}
+	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	return mp;
+}
+
 struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
@@ -67,13 +100,11 @@ struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo)
 		count <<= 1;
 	snprintf(name, sizeof(name), "vio_relay%u", relay_id);
 	(void)jumbo; /* jumbo frames are chained 2 KiB buffers */
-	mp = rte_pktmbuf_pool_create(name, count - 1, POOL_CACHE, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, numa < 0 ? SOCKET_ID_ANY : numa);
+	mp = vio_mbuf_pool_create(name, count - 1, POOL_CACHE, numa);
 	if (!mp && numa >= 0) {
 		VIO_LOG(WARNING, "relay %u: no memory for buffers on NUMA node %d, using any "
 			"node", relay_id, numa);
-		mp = rte_pktmbuf_pool_create(name, count - 1, POOL_CACHE, 0,
-					     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+		mp = vio_mbuf_pool_create(name, count - 1, POOL_CACHE, -1);
 	}
 	return mp;
 }

@@ -24,6 +24,9 @@ int vio_vf_attach(const struct vio_vf_dev *dev, uint16_t *port_id, char *err, si
 /* NUMA node of the port, or -1 when unknown. */
 int vio_vf_numa(uint16_t port_id);
 
+/* A pool of n 2 KiB mbufs on numa (-1: any node). */
+struct rte_mempool *vio_mbuf_pool_create(const char *name, unsigned n, unsigned cache, int numa);
+
 /* Create the relay's buffer pool on numa (falls back to any node). */
 struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo);
 
