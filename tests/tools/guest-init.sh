@@ -1,0 +1,41 @@
+#!/bin/busybox sh
+# /init of the test guest.  Kernel command line: vio.ip=A/N vio.peer=B.
+# Prints "GUEST: ..." lines on the console for the host to check, serves a
+# random file over HTTP, downloads one from the host, then powers off once
+# the host publishes http://PEER:8000/done (or after 90 s).
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover \
+	net_failover virtio_net; do
+	insmod /lib/$m.ko
+done
+for x in $(cat /proc/cmdline); do
+	case $x in
+	vio.ip=*) IP=${x#vio.ip=} ;;
+	vio.peer=*) PEER=${x#vio.peer=} ;;
+	esac
+done
+ip link set lo up
+ip link set eth0 up
+ip addr add "$IP" dev eth0
+echo "GUEST: FEATURES $(cat /sys/bus/virtio/devices/virtio0/features)"
+if ping -c 3 -W 3 "$PEER" >/dev/null; then echo "GUEST: PING OK"; else echo "GUEST: PING FAIL"; fi
+if wget -q -O /tmp/down "http://$PEER:8000/blob"; then
+	echo "GUEST: DOWN $(md5sum /tmp/down | cut -d' ' -f1)"
+else
+	echo "GUEST: DOWN FAIL"
+fi
+mkdir -p /tmp/www
+dd if=/dev/urandom of=/tmp/www/up bs=1024 count=2048 2>/dev/null
+httpd -p 8080 -h /tmp/www
+echo "GUEST: UP $(md5sum /tmp/www/up | cut -d' ' -f1)"
+i=0
+while [ $i -lt 180 ]; do
+	wget -q -O /dev/null "http://$PEER:8000/done" 2>/dev/null && break
+	sleep 0.5
+	i=$((i + 1))
+done
+echo "GUEST: DONE"
+poweroff -f
