@@ -53,13 +53,14 @@ static int on_new_connection(int vid)
 
 	if (!r)
 		return -1;
-	/* One connection per socket: the first one claims the relay. */
+	/* One connection per socket: the first one claims the relay; the
+	 * library closes a connection whose new_connection fails. */
 	if (!__atomic_compare_exchange_n(&r->conn_vid, &none, vid, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE)) {
 		VIO_LOG_RL(WARNING, 1000, "relay %u: refusing a second connection on %s "
 			   "(vhost device %d is connected)", r->id, r->sock_path,
 			   __atomic_load_n(&r->conn_vid, __ATOMIC_RELAXED));
-		return 0; /* the library keeps it; new_device will refuse it */
+		return -1;
 	}
 	__atomic_store_n(&r->vring_enabled, 0, __ATOMIC_RELEASE);
 	VIO_LOG(INFO, "relay %u: vhost-user connection on %s", r->id, r->sock_path);

@@ -23,6 +23,21 @@ for mode in server client; do
 	out=$(ip netns exec "$nsvf" ping -c 5 -i 0.2 -W 2 10.0.0.2) || fail "$mode: ping lost packets: $out"
 	echo "$out" | tail -2
 	ip netns exec "$nsvm" ping -c 3 -i 0.2 -W 2 10.0.0.1 >/dev/null || fail "$mode: reverse ping failed"
+	if [ $mode = server ]; then
+		# A second VM on the same socket is refused; the first keeps working.
+		prefix2="vio-vm2-$TAG"
+		PREFIXES+=("$prefix2")
+		timeout 20 dpdk-testpmd -l 0,1 --main-lcore 1 --no-huge -m 256 --no-pci \
+			--file-prefix "$prefix2" --vdev "net_virtio_user0,path=$sock,queues=1" \
+			-- --stats-period 1 --total-num-mbufs=2048 </dev/null >"$T/vm2.log" 2>&1 &
+		PID[vm2]=$!
+		wait_log "$T/d-$mode.log" "refusing a second connection" 20 ||
+			fail "a second connection on the socket was not refused"
+		stop_name vm2 KILL 2>/dev/null
+		ip netns exec "$nsvf" ping -c 3 -i 0.2 -W 2 10.0.0.2 >/dev/null ||
+			fail "the first VM lost traffic after a second connection attempt"
+		log "second connection refused, first VM unaffected"
+	fi
 	st=$(relay_stats d-$mode 1)
 	echo "$st" | tr '\n' ' '; echo
 	[ "$(stat_of "$st" vf_to_vm.tx 1)" -ge 8 ] || fail "$mode: VF->VM counter too low"
