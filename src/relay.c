@@ -75,6 +75,12 @@ struct vio_relay *vio_relay_get(unsigned id)
 	return id < vio_max_relays() ? &relays[id] : NULL;
 }
 
+static int out_of_range(unsigned id, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "relay id %u is out of range (0-%u)", id, vio_max_relays() - 1);
+	return -ERANGE;
+}
+
 struct vio_relay *vio_relay_by_path(const char *path)
 {
 	for (unsigned i = 0; i < vio_max_relays(); i++)
@@ -300,11 +306,8 @@ int vio_relay_add_vf(unsigned id, const struct vio_vf_dev *dev, char *err, size_
 	struct vio_relay *r = vio_relay_get(id);
 	int rc;
 
-	if (!r) {
-		snprintf(err, errlen, "relay id %u is out of range (0-%u)", id,
-			 vio_max_relays() - 1);
-		return -ERANGE;
-	}
+	if (!r)
+		return out_of_range(id, err, errlen);
 	vio_ctl_lock();
 	if (r->busy) {
 		snprintf(err, errlen, "relay %u is busy with another operation", id);
@@ -321,11 +324,8 @@ int vio_relay_remove_vf(unsigned id, char *err, size_t errlen)
 	struct vio_relay *r = vio_relay_get(id);
 	int rc = 0;
 
-	if (!r) {
-		snprintf(err, errlen, "relay id %u is out of range (0-%u)", id,
-			 vio_max_relays() - 1);
-		return -ERANGE;
-	}
+	if (!r)
+		return out_of_range(id, err, errlen);
 	vio_ctl_lock();
 	if (r->busy) {
 		snprintf(err, errlen, "relay %u is busy with another operation", id);
@@ -366,11 +366,8 @@ int vio_relay_add_socket(unsigned id, const char *path, char *err, size_t errlen
 	struct vio_relay *other;
 	int rc;
 
-	if (!r) {
-		snprintf(err, errlen, "relay id %u is out of range (0-%u)", id,
-			 vio_max_relays() - 1);
-		return -ERANGE;
-	}
+	if (!r)
+		return out_of_range(id, err, errlen);
 	if (strlen(path) >= sizeof(r->sock_path)) {
 		snprintf(err, errlen, "socket path %s is longer than %zu bytes", path,
 			 sizeof(r->sock_path) - 1);
@@ -408,11 +405,8 @@ int vio_relay_remove_socket(unsigned id, char *err, size_t errlen)
 	char path[sizeof(r->sock_path)];
 	int rc;
 
-	if (!r) {
-		snprintf(err, errlen, "relay id %u is out of range (0-%u)", id,
-			 vio_max_relays() - 1);
-		return -ERANGE;
-	}
+	if (!r)
+		return out_of_range(id, err, errlen);
 	vio_ctl_lock();
 	if (r->busy || !r->sock_registered) {
 		snprintf(err, errlen, r->busy ? "relay %u is busy with another operation"

@@ -14,17 +14,11 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "cmdline.h"
 #include "config.h"
 
-#define assert_contains(hay, needle)                                                   \
-	do {                                                                           \
-		const char *h_ = (hay), *n_ = (needle);                                \
-		if (!strstr(h_, n_)) {                                                 \
-			print_error("\"%s\" does not contain \"%s\"\n", h_, n_);       \
-			fail();                                                        \
-		}                                                                      \
-	} while (0)
 
 #define MAX_RELAYS 32
 #define MAX_ARGS 32
@@ -116,26 +110,34 @@ static int parse(const char *first, ...)
 	return rc;
 }
 
-/* Parse with "--config <conf_path>" first; expect success and VIO_CMD_RUN. */
-static void parse_ok(const char *first, ...)
+/* Parse "--config <conf_path>" followed by the NULL-terminated options. */
+static int parse_va(const char *first, va_list ap)
 {
 	char *argv[MAX_ARGS + 1];
-	int argc = 0, rc;
+	int argc = 0;
 	const char *a;
-	va_list ap;
 
 	argv[argc++] = keep("virtio-forwarder");
 	argv[argc++] = keep("--config");
 	argv[argc++] = keep(conf_path);
-	va_start(ap, first);
 	for (a = first; a; a = va_arg(ap, const char *)) {
 		assert_true(argc < MAX_ARGS);
 		argv[argc++] = keep(a);
 	}
-	va_end(ap);
 	argv[argc] = NULL;
 	memset(err, 0, sizeof(err));
-	rc = vio_cmdline_parse(argc, argv, &cfg, &action, err, sizeof(err));
+	return vio_cmdline_parse(argc, argv, &cfg, &action, err, sizeof(err));
+}
+
+/* Expect success and VIO_CMD_RUN. */
+static void parse_ok(const char *first, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, first);
+	rc = parse_va(first, ap);
+	va_end(ap);
 	if (rc != 0) {
 		print_error("parse failed: %s\n", err);
 		fail();
@@ -143,26 +145,15 @@ static void parse_ok(const char *first, ...)
 	assert_int_equal(action, VIO_CMD_RUN);
 }
 
-/* Parse with "--config <conf_path>" first; expect an error containing needle. */
+/* Expect an error containing needle. */
 static void parse_bad(const char *needle, const char *first, ...)
 {
-	char *argv[MAX_ARGS + 1];
-	int argc = 0, rc;
-	const char *a;
 	va_list ap;
+	int rc;
 
-	argv[argc++] = keep("virtio-forwarder");
-	argv[argc++] = keep("--config");
-	argv[argc++] = keep(conf_path);
 	va_start(ap, first);
-	for (a = first; a; a = va_arg(ap, const char *)) {
-		assert_true(argc < MAX_ARGS);
-		argv[argc++] = keep(a);
-	}
+	rc = parse_va(first, ap);
 	va_end(ap);
-	argv[argc] = NULL;
-	memset(err, 0, sizeof(err));
-	rc = vio_cmdline_parse(argc, argv, &cfg, &action, err, sizeof(err));
 	if (rc == 0) {
 		print_error("parse unexpectedly succeeded\n");
 		fail();

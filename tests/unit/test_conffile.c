@@ -12,16 +12,10 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "conffile.h"
 
-#define assert_contains(hay, needle)                                                   \
-	do {                                                                           \
-		const char *h_ = (hay), *n_ = (needle);                                \
-		if (!strstr(h_, n_)) {                                                 \
-			print_error("\"%s\" does not contain \"%s\"\n", h_, n_);       \
-			fail();                                                        \
-		}                                                                      \
-	} while (0)
 
 #define MAX_REC 16
 #define MAX_VALS 16

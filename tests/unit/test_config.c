@@ -15,20 +15,14 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "config.h"
 
 #ifndef VIO_SRC_DIR
 #define VIO_SRC_DIR "/work/main"
 #endif
 
-#define assert_contains(hay, needle)                                                   \
-	do {                                                                           \
-		const char *h_ = (hay), *n_ = (needle);                                \
-		if (!strstr(h_, n_)) {                                                 \
-			print_error("\"%s\" does not contain \"%s\"\n", h_, n_);       \
-			fail();                                                        \
-		}                                                                      \
-	} while (0)
 
 #define MAX_RELAYS 32
 #define NO_SUCH_USER "vio-no-such-user-4711"

@@ -9,16 +9,10 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "parse.h"
 
-#define assert_contains(hay, needle)                                                   \
-	do {                                                                           \
-		const char *h_ = (hay), *n_ = (needle);                                \
-		if (!strstr(h_, n_)) {                                                 \
-			print_error("\"%s\" does not contain \"%s\"\n", h_, n_);       \
-			fail();                                                        \
-		}                                                                      \
-	} while (0)
 
 static char err[VIO_ERR_MAX];
 
