@@ -7,7 +7,7 @@ pkgs=(
 	dpdk dpdk-dev libdpdk-dev                      # DPDK 22.11: libraries, PMDs, dpdk-testpmd
 	libcmocka-dev                                  # unit tests
 	iproute2 iputils-ping ethtool procps           # system tests: namespaces, ping, sysctl
-	python3                                        # system tests: frame generator/checker, HTTP
+	python3 python3-matplotlib                     # system tests (frames, HTTP); benchmark plots
 	qemu-system-x86 busybox-static cpio xz-utils   # system tests: a real Linux guest
 )
 missing=()

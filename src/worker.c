@@ -27,8 +27,10 @@
  *  - when every direction on the list can wake the worker (guest kicks, VF
  *    RX interrupts: notify.c), the worker arms them and blocks in epoll for
  *    up to WAIT_MS: it is back within microseconds of new traffic;
- *  - otherwise it sleeps SLEEP_MIN_US, doubling up to SLEEP_MAX_US, and
- *    SLEEP_LONG_US once idle for LONG_IDLE_MS;
+ *  - otherwise it sleeps SLEEP_MIN_US, doubling up to SLEEP_MAX_US,
+ *    SLEEP_LONG_US once idle for LONG_IDLE_MS and SLEEP_IDLE_US once idle
+ *    for IDLE_MS (only VFs without RX interrupts, virtual ones in practice,
+ *    get here: real VFs wake the worker through their interrupt);
  *  - with nothing on its list it sleeps EMPTY_SLEEP_US.
  * It is RCU-offline while asleep, so control never waits for a sleeper. */
 #define SPIN_PASSES 2000
@@ -36,6 +38,8 @@
 #define SLEEP_MAX_US 256
 #define SLEEP_LONG_US 1000
 #define LONG_IDLE_MS 50
+#define SLEEP_IDLE_US 4000
+#define IDLE_MS 1000
 #define WAIT_MS 100
 #define EMPTY_SLEEP_US 10000
 
@@ -172,7 +176,7 @@ static int worker_main(void *arg)
 {
 	struct worker *w = arg;
 	unsigned idle = 0, sleep = SLEEP_MIN_US;
-	uint64_t idle_since = 0, long_idle = rte_get_timer_hz() / 1000 * LONG_IDLE_MS;
+	uint64_t idle_since = 0, ms = rte_get_timer_hz() / 1000;
 
 	sigset_t io;
 
@@ -212,9 +216,13 @@ static int worker_main(void *arg)
 			sleep_us(EMPTY_SLEEP_US);
 		} else {
 			sleep_us(sleep);
+			uint64_t idle_for = rte_get_timer_cycles() - idle_since;
+
 			if (sleep < SLEEP_MAX_US)
 				sleep *= 2;
-			else if (rte_get_timer_cycles() - idle_since > long_idle)
+			else if (idle_for > IDLE_MS * ms)
+				sleep = SLEEP_IDLE_US;
+			else if (idle_for > LONG_IDLE_MS * ms)
 				sleep = SLEEP_LONG_US;
 		}
 		rte_rcu_qsbr_thread_online(qsv, w->idx);
