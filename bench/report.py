@@ -15,6 +15,9 @@ quick = "--quick" in sys.argv[4:]
 
 tput = defaultdict(list)     # case -> [(ours, ref)]
 agg = {}                     # relays -> pps
+agg_ref = {}                 # relays -> reference pps (where it has ports enough)
+agg_runs = defaultdict(list)
+agg_ref_runs = defaultdict(list)
 idle = {}                    # relays -> (cpu %, buffers MiB, rss MB)
 reconnect = []               # ms
 machine = {}
@@ -22,8 +25,10 @@ for line in open(res_path):
     f = line.rstrip("\n").split("\t")
     if f[0] == "tput":
         tput[f[1]].append((int(f[3]), int(f[4])))
-    elif f[0] == "agg":
-        agg[int(f[1])] = int(f[2])
+    elif f[0] == "agg":  # agg RELAYS PAIR OURS REF
+        agg_runs[int(f[1])].append(int(f[3]))
+        if f[4] not in ("NA", "", "0"):
+            agg_ref_runs[int(f[1])].append(int(f[4]))
     elif f[0] == "idle":
         idle[int(f[1])] = (float(f[2]), f[3], f[4])
     elif f[0] == "reconnect":
@@ -31,6 +36,9 @@ for line in open(res_path):
             reconnect.append(int(f[2]))
     elif f[0] == "machine":
         machine[f[1]] = f[2]
+
+agg = {n: statistics.median(v) for n, v in agg_runs.items() if v}
+agg_ref = {n: statistics.median(v) for n, v in agg_ref_runs.items() if v}
 
 CASES = [(d, s) for s in (64, 1518) for d in ("vm2vf", "vf2vm", "both")]
 LABEL = {"vm2vf": "VM->VF", "vf2vm": "VF->VM", "both": "both ways"}
@@ -52,6 +60,8 @@ for n in sorted(agg) or [1]:
         missing.append(f"aggregate {n} relays")
 if len(agg) < 3:
     missing.append("aggregate: fewer than 3 relay counts")
+if 1 not in agg_ref:
+    missing.append("aggregate reference, 1 relay")
 if len(idle) < 2 or any(v[1] in ("", None) for v in idle.values()):
     missing.append("idle CPU / memory")
 if not reconnect:
@@ -85,14 +95,26 @@ for d, s, o, r, ratio in rows:
         md.append(f"| {LABEL[d]} | {s} | {o:.2f} | {r:.2f} | {ratio:.2f} |")
 md.append("\nTarget: ratio >= 1.0 in each direction.\n")
 md.append("## Relays on one worker\n")
-md.append("VM->VF, 64 B, one generator port per relay, every relay on worker CPU 1.\n")
-md.append("| Relays | Aggregate (Mpps) | Share of the 1-relay figure |")
-md.append("|---|---|---|")
+md.append("VM->VF, 64 B, one generator port per relay (one generator lcore serves them "
+          "all), every relay on worker CPU 1; medians of the pairs. The reference column runs the same generator "
+          "against testpmd io with as many net_vhost/net_null pairs, where this DPDK build "
+          "has ports enough for it (two per relay, 32 in all), to show how much of the "
+          "drop is the generator's.\n")
+md.append("| Relays | Ours (Mpps) | Share of our 1-relay figure | Reference (Mpps) | Share of its 1-relay figure |")
+md.append("|---|---|---|---|---|")
 base = agg.get(1) or 0
+rbase = agg_ref.get(1) or 0
 for n in sorted(agg):
     share = f"{agg[n] / base:.2f}" if base else "-"
-    md.append(f"| {n} | {agg[n] / 1e6:.2f} | {share} |")
+    r = agg_ref.get(n)
+    rtxt = f"{r / 1e6:.2f} | {r / rbase:.2f}" if r and rbase else "- | -"
+    md.append(f"| {n} | {agg[n] / 1e6:.2f} | {share} | {rtxt} |")
 md.append("\nTarget: all relays keep at least 0.90 of the single-relay aggregate.\n")
+md.append("Open question: the 1-relay row runs the same configuration as the VM->VF 64 B "
+          "throughput case above, yet the two have measured about 2x apart in the same run "
+          "(for ours and, less so, for the reference). Until that is understood, compare "
+          "shares within one column only, and read the 8-relay row against the reference's "
+          "8-relay figure (same generator, same ports).\n")
 md.append("## Idle cost and memory\n")
 md.append("Relays connected to the generator, no traffic; `net_null` VFs (no RX interrupt, "
           "so workers use timed sleeps rather than blocking on interrupts). Buffer memory "
@@ -144,9 +166,15 @@ try:
     fig.savefig(os.path.join(out, "perf", "throughput.png"), dpi=100)
     fig, ax = plt.subplots(figsize=(5, 4))
     ns = sorted(agg)
-    ax.bar([str(n) for n in ns], [agg[n] / 1e6 for n in ns])
+    xs = range(len(ns))
+    ax.bar([i - 0.2 for i in xs], [agg[n] / 1e6 for n in ns], 0.4, label="virtio-forwarder")
+    ax.bar([i + 0.2 for i in xs], [agg_ref.get(n, 0) / 1e6 for n in ns], 0.4,
+           label="testpmd io (where it fits)")
+    ax.set_xticks(list(xs))
+    ax.set_xticklabels([str(n) for n in ns])
     ax.set_xlabel("relays on one worker")
     ax.set_ylabel("aggregate Mpps (VM->VF, 64 B)")
+    ax.legend()
     fig.tight_layout()
     fig.savefig(os.path.join(out, "perf", "aggregate.png"), dpi=100)
 except ImportError:
@@ -157,7 +185,9 @@ for d, s, o, r, ratio in rows:
     if o is not None:
         print(f"{LABEL[d]:10} {s:5} B  ours {o:6.2f} Mpps  ref {r:6.2f} Mpps  ratio {ratio:.2f}")
 for n in sorted(agg):
-    print(f"aggregate {n:3} relays: {agg[n] / 1e6:.2f} Mpps")
+    r = agg_ref.get(n)
+    print(f"aggregate {n:3} relays: {agg[n] / 1e6:.2f} Mpps"
+          + (f" (reference {r / 1e6:.2f})" if r else ""))
 for n in sorted(idle):
     print(f"idle {n:3} relays: {idle[n][0]}% CPU, {idle[n][1]} MiB buffers, {idle[n][2]} MB RSS")
 if reconnect:

@@ -216,9 +216,7 @@ fail_eal:
 	vio_eal_fini();
 fail_early:
 	VIO_LOG(ERR, "%s", err);
-	if (!cfg.log_syslog)
-		; /* already on stderr */
-	else if (ready_fd < 0)
+	if (cfg.log_syslog && ready_fd < 0) /* foreground with syslog: say it here too */
 		fprintf(stderr, "virtio-forwarder: error: %s\n", err);
 	vio_daemon_ready(ready_fd, 1, err);
 	return 1;

@@ -1,0 +1,10 @@
+# The benchmark's quick mode: every case runs for a few seconds and every
+# figure must be produced (no threshold on speed: these machines are shared).
+set -eu
+out=$(mktemp -d /tmp/vio-benchq.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+BENCH_OUT=$out "$VIO_TOP/bench/run" --quick
+for f in performance.md perf/throughput.png perf/aggregate.png perf-results.tsv; do
+	[ -s "$out/$f" ] || { echo "FAIL: $f not produced"; exit 1; }
+done
+echo "quick benchmark: all figures produced"
