@@ -110,11 +110,14 @@ for n in sorted(agg):
     rtxt = f"{r / 1e6:.2f} | {r / rbase:.2f}" if r and rbase else "- | -"
     md.append(f"| {n} | {agg[n] / 1e6:.2f} | {share} | {rtxt} |")
 md.append("\nTarget: all relays keep at least 0.90 of the single-relay aggregate.\n")
-md.append("Open question: the 1-relay row runs the same configuration as the VM->VF 64 B "
-          "throughput case above, yet the two have measured about 2x apart in the same run "
-          "(for ours and, less so, for the reference). Until that is understood, compare "
-          "shares within one column only, and read the 8-relay row against the reference's "
-          "8-relay figure (same generator, same ports).\n")
+md.append("Caution: the 1-relay row runs the same configuration as the VM->VF 64 B "
+          "throughput case above, yet the two have measured about 2x apart in the same run. "
+          "On these shared machines the per-second samples of one run of that configuration "
+          "range from 6.2 to 17.7 Mpps (three 9 s runs of the daemon with one `net_null` "
+          "relay against `dpdk-testpmd --forward-mode=txonly --txpkts=64`), so single "
+          "figures here are within the noise: compare each row with the reference's row "
+          "(same generator, same ports, alternating), and prefer more pairs "
+          "(`BENCH_PAIRS`) when reading the shares.\n")
 md.append("## Idle cost and memory\n")
 md.append("Relays connected to the generator, no traffic; `net_null` VFs (no RX interrupt, "
           "so workers use timed sleeps rather than blocking on interrupts). Buffer memory "
