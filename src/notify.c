@@ -1,9 +1,6 @@
 /* Idle wake-up sources: see notify.h. */
-#define VIO_LOG_MODULE "notify"
 #include "notify.h"
 
-#include <errno.h>
-#include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -12,7 +9,6 @@
 #include <rte_interrupts.h>
 #include <rte_vhost.h>
 
-#include "log.h"
 #include "relay.h"
 
 /* Guest kicks are eventfd writes: consume the count so the level-triggered

@@ -177,9 +177,11 @@ static void quiesce_or_wait(struct vio_relay *r)
 		VIO_LOG(CRIT, "relay %u: still waiting for workers to release it", r->id);
 }
 
+/* Call before the relay gains its socket or VF: a slot taken anew starts
+ * with zero counters. */
 static void reset_stats_if_new(struct vio_relay *r)
 {
-	if (r->in_use)
+	if (vio_relay_in_use(r))
 		return;
 	for (int d = 0; d < VIO_NB_DIRS; d++)
 		memset(&r->dirs[d].st, 0, sizeof(r->dirs[d].st));
@@ -286,7 +288,6 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char
 	r->pool = pool;
 	r->vf_numa = vio_vf_numa(port);
 	r->has_vf = true;
-	r->in_use = true;
 	if (r->vm_running) {
 		rc = vio_vf_start(port);
 		if (rc)
@@ -353,7 +354,6 @@ int vio_relay_remove_vf(unsigned id, char *err, size_t errlen)
 	rte_mempool_free(r->pool);
 	r->pool = NULL;
 	r->vf_numa = -1;
-	r->in_use = r->sock_registered;
 	VIO_LOG(INFO, "relay %u: VF %s detached", id, r->vf.name);
 out:
 	vio_ctl_unlock();
@@ -392,7 +392,6 @@ int vio_relay_add_socket(unsigned id, const char *path, char *err, size_t errlen
 		} else {
 			reset_stats_if_new(r);
 			r->sock_registered = true;
-			r->in_use = true;
 		}
 	}
 	vio_ctl_unlock();
@@ -429,7 +428,6 @@ int vio_relay_remove_socket(unsigned id, char *err, size_t errlen)
 	r->sock_registered = false;
 	__atomic_store_n(&r->conn_vid, -1, __ATOMIC_RELEASE);
 	__atomic_store_n(&r->vring_enabled, 0, __ATOMIC_RELEASE);
-	r->in_use = r->has_vf;
 	r->busy = false;
 	vio_ctl_unlock();
 	if (rc)

@@ -75,7 +75,6 @@ struct vio_relay {
 	unsigned id;
 
 	/* [ctl] slot state */
-	bool in_use;                       /* has a socket or a VF */
 	bool busy;                         /* an operation released the lock mid-way */
 
 	/* [ctl] vhost-user side */
@@ -100,6 +99,12 @@ struct vio_relay {
 
 	struct vio_relay_dir dirs[VIO_NB_DIRS];
 };
+
+/* [ctl] A relay slot is in use while it has a socket or a VF. */
+static inline bool vio_relay_in_use(const struct vio_relay *r)
+{
+	return r->sock_registered || r->has_vf;
+}
 
 /* Relay ids run from 0 to vio_max_relays()-1. */
 unsigned vio_max_relays(void);

@@ -29,7 +29,7 @@ void vio_stats_log_all(void)
 		const struct vio_relay *r = vio_relay_get(i);
 		struct vio_dir_stats s[VIO_NB_DIRS];
 
-		if (!r->in_use)
+		if (!vio_relay_in_use(r))
 			continue;
 		vio_stats_read(r, s);
 		if (!r->has_vf && !r->vm_running && !s[0].rx_pkts && !s[1].rx_pkts)
