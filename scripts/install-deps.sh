@@ -6,7 +6,7 @@ pkgs=(
 	build-essential pkg-config meson ninja-build   # toolchain
 	dpdk dpdk-dev libdpdk-dev                      # DPDK 22.11: libraries, PMDs, dpdk-testpmd
 	libcmocka-dev                                  # unit tests
-	protobuf-c-compiler libprotobuf-c-dev          # control protocol (proto/)
+	protobuf-c-compiler libprotobuf-c-dev libzmq3-dev          # control protocol (proto/)
 	iproute2 iputils-ping ethtool procps           # system tests: namespaces, ping, sysctl
 	python3 python3-matplotlib                     # system tests (frames, HTTP); benchmark plots
 	qemu-system-x86 busybox-static cpio xz-utils   # system tests: a real Linux guest

@@ -179,8 +179,29 @@ static int set_token(struct vio_config *c, const struct vio_var *v, const char *
 static int set_endpoint(struct vio_config *c, const struct vio_var *v, const char *value,
 			char *err, size_t errlen)
 {
-	if (*value && strncmp(value, "ipc://", 6) != 0 && strncmp(value, "tcp://", 6) != 0) {
-		snprintf(err, errlen, "expected a ZeroMQ endpoint ipc://PATH or tcp://HOST:PORT");
+	/* ipc only: a tcp endpoint would be open to every local user, and the
+	 * services must be reachable by root and one group only. */
+	if (*value && strncmp(value, "ipc://", 6) != 0) {
+		snprintf(err, errlen, "expected a ZeroMQ endpoint ipc:///absolute/path (tcp "
+			 "endpoints are refused: every local user could reach them)");
+		return -1;
+	}
+	if (*value && value[6] != '/') {
+		snprintf(err, errlen, "the ipc endpoint's path must be absolute");
+		return -1;
+	}
+	if (strlen(value + (*value ? 6 : 0)) >= 108) {
+		snprintf(err, errlen, "the ipc endpoint's path is longer than 107 bytes");
+		return -1;
+	}
+	return set_string(c, v, value, err, errlen);
+}
+
+static int set_group(struct vio_config *c, const struct vio_var *v, const char *value,
+		     char *err, size_t errlen)
+{
+	if (*value && getgrnam(value) == NULL) {
+		snprintf(err, errlen, "no such group on this host");
 		return -1;
 	}
 	return set_string(c, v, value, err, errlen);
@@ -331,6 +352,8 @@ const struct vio_var vio_vars[] = {
 	 set_core_sched_ep, "ZeroMQ endpoint of the core scheduler (enables it)"},
 	{"VIRTIOFWD_ZMQ_CONFIG_EP", "zmq-config-ep", 0, VIO_ARG_REQUIRED, false, F(zmq_config_ep),
 	 set_endpoint, "ZeroMQ endpoint of config queries"},
+	{"VIRTIOFWD_ZMQ_GROUP", "zmq-group", 0, VIO_ARG_REQUIRED, false, F(zmq_group), set_group,
+	 "group allowed to use the ZeroMQ endpoints besides root (blank: root only)"},
 	{"VIRTIOFWD_CPU_PINS", "virtio-cpu", 'c', VIO_ARG_REQUIRED, true, NOF, set_pins,
 	 "pin a relay: <relay>:<cpu>[,<cpu>] (VF->VM CPU, VM->VF CPU); repeatable"},
 	{"VIRTIOFWD_STATIC_VFS", "add-pci-vf", 'P', VIO_ARG_REQUIRED, true, NOF, set_static_vf,

@@ -59,6 +59,7 @@ struct vio_config {
 	char zmq_stats_ep[VIO_EP_MAX];
 	char zmq_core_sched_ep[VIO_EP_MAX];
 	char zmq_config_ep[VIO_EP_MAX];
+	char zmq_group[64];               /* VIRTIOFWD_ZMQ_GROUP, "" = root only */
 
 	struct vio_pin pins[VIO_RELAYS_HARD_MAX * 2];
 	unsigned n_pins;

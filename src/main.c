@@ -24,6 +24,7 @@
 
 #include "cmdline.h"
 #include "config.h"
+#include "control.h"
 #include "daemon.h"
 #include "eal.h"
 #include "forward.h"
@@ -181,7 +182,7 @@ int main(int argc, char **argv)
 	}
 	vio_relays_init(&cfg);
 	vio_vhost_init(&cfg);
-	if (start_relays(err, sizeof(err)))
+	if (start_relays(err, sizeof(err)) || vio_control_start(&cfg, err, sizeof(err)))
 		goto fail_relays;
 	if (cfg.daemonize && vio_pidfile_write(cfg.pid_dir))
 		VIO_LOG(WARNING, "cannot write the pid file in %s: %s", cfg.pid_dir,
@@ -198,6 +199,7 @@ int main(int argc, char **argv)
 
 	wait_for_signals(&sigs);
 
+	vio_control_stop();
 	vio_stats_log_all();
 	vio_relays_fini();
 	vio_workers_stop();

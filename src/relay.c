@@ -436,6 +436,50 @@ int vio_relay_remove_socket(unsigned id, char *err, size_t errlen)
 	return 0;
 }
 
+int vio_relay_move(unsigned id, unsigned cpu_vf_to_vm, unsigned cpu_vm_to_vf, char *err,
+		   size_t errlen)
+{
+	struct vio_relay *r = vio_relay_get(id);
+	const unsigned cpus[VIO_NB_DIRS] = {cpu_vf_to_vm, cpu_vm_to_vf};
+	bool moving = false;
+	int rc = 0;
+
+	if (!r)
+		return out_of_range(id, err, errlen);
+	for (int d = 0; d < VIO_NB_DIRS; d++) {
+		if (!vio_worker_cpu_valid(cpus[d])) {
+			snprintf(err, errlen, "CPU %u is not a worker CPU", cpus[d]);
+			return -EINVAL;
+		}
+	}
+	vio_ctl_lock();
+	if (r->busy) {
+		snprintf(err, errlen, "relay %u is busy with another operation", id);
+		rc = -EBUSY;
+		goto out;
+	}
+	for (int d = 0; d < VIO_NB_DIRS; d++)
+		if (r->dirs[d].listed && r->dirs[d].cpu != (int)cpus[d])
+			moving = true;
+	if (moving) {
+		rc = vio_relay_quiesce(r);
+		if (rc) {
+			snprintf(err, errlen, "relay %u: workers did not release it in time", id);
+			goto out;
+		}
+	}
+	for (int d = 0; d < VIO_NB_DIRS; d++) {
+		r->dirs[d].pinned_cpu = (int)cpus[d];
+		if (!r->dirs[d].listed)
+			r->dirs[d].cpu = (int)cpus[d];
+	}
+	if (moving)
+		vio_relay_resume(r);
+out:
+	vio_ctl_unlock();
+	return rc;
+}
+
 void vio_relays_fini(void)
 {
 	char err[VIO_ERR_MAX];

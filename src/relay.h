@@ -26,6 +26,7 @@
 #include <sys/un.h>
 
 #include "config.h"
+#include "counters.h"
 #include "parse.h"
 
 #define VIO_BURST 32
@@ -34,17 +35,6 @@
 struct rte_mbuf;
 struct rte_mempool;
 struct vio_relay;
-
-enum vio_dir { VIO_DIR_VF_TO_VM = 0, VIO_DIR_VM_TO_VF = 1, VIO_NB_DIRS = 2 };
-
-/* Cumulative per-direction counters, written only by the worker serving the
- * direction (relaxed atomic stores), read by anyone (relaxed loads). */
-struct vio_dir_stats {
-	uint64_t rx_pkts, rx_bytes;        /* from the source side */
-	uint64_t tx_pkts, tx_bytes;        /* delivered to the destination */
-	uint64_t full_pkts, full_bytes;    /* dropped: destination queue full */
-	uint64_t nc_pkts, nc_bytes;        /* dropped: destination not connected */
-};
 
 struct vio_relay_dir {
 	/* Datapath state: touched only by the serving worker, or by control
@@ -135,6 +125,13 @@ int vio_relay_add_vf(unsigned id, const struct vio_vf_dev *dev, char *err, size_
 int vio_relay_remove_vf(unsigned id, char *err, size_t errlen);
 int vio_relay_add_socket(unsigned id, const char *path, char *err, size_t errlen);
 int vio_relay_remove_socket(unsigned id, char *err, size_t errlen);
+
+/* Serve the relay's directions on these worker CPUs from now on (a pin that
+ * lasts until the next move).  A direction being served moves at once:
+ * taken off its worker, a grace period, listed on the new one; packets it
+ * holds go with it, so nothing is lost or reordered. */
+int vio_relay_move(unsigned id, unsigned cpu_vf_to_vm, unsigned cpu_vm_to_vf, char *err,
+		   size_t errlen);
 
 /* vhost callbacks (vhost.c) hand the device over with these, lock held. */
 int vio_relay_vm_up(struct vio_relay *r, int vid);

@@ -180,14 +180,19 @@ static void test_misc_values(void **state)
 {
 	load_ok("VIRTIOFWD_HUGEPAGES=no\nVIRTIOFWD_MEMORY_MB=256\nVIRTIOFWD_FILE_PREFIX=vio-x.1\n"
 		"VIRTIOFWD_SOCKET_DIR=/var/tmp/vio\nVIRTIOFWD_SOCKET_FNAME_PATTERN=vf%u.sock\n"
-		"VIRTIOFWD_ZMQ_STATS_EP=tcp://127.0.0.1:5555\nVIRTIOFWD_PID_DIR=/run\n"
+		"VIRTIOFWD_ZMQ_STATS_EP=ipc:///run/vio/stats\nVIRTIOFWD_PID_DIR=/run\n"
 		"VIRTIOFWD_HUGETLBFS_MOUNT_POINT=/dev/hugepages\n");
 	assert_int_equal(cfg.huge_mode, VIO_HUGE_OFF);
 	assert_int_equal(cfg.memory_mb, 256);
 	assert_string_equal(cfg.file_prefix, "vio-x.1");
 	assert_string_equal(cfg.socket_dir, "/var/tmp/vio");
 	assert_string_equal(cfg.socket_pattern, "vf%u.sock");
-	assert_string_equal(cfg.zmq_stats_ep, "tcp://127.0.0.1:5555");
+	assert_string_equal(cfg.zmq_stats_ep, "ipc:///run/vio/stats");
+	load_bad("VIRTIOFWD_ZMQ_STATS_EP=tcp://127.0.0.1:5555\n", "VIRTIOFWD_ZMQ_STATS_EP",
+		 "tcp endpoints are refused");
+	load_bad("VIRTIOFWD_ZMQ_CONFIG_EP=ipc://relative/x\n", "VIRTIOFWD_ZMQ_CONFIG_EP",
+		 "must be absolute");
+	load_bad("VIRTIOFWD_ZMQ_GROUP=no-such-group-vio\n", "VIRTIOFWD_ZMQ_GROUP", "no such group");
 	assert_string_equal(cfg.pid_dir, "/run");
 	assert_string_equal(cfg.huge_dir, "/dev/hugepages");
 	load_ok("VIRTIOFWD_HUGEPAGES=yes\n");

@@ -1,0 +1,108 @@
+/* The daemon's implementation of the control backend (ctl_backend.h) on top
+ * of the relay table, and the start of the control services. */
+#define VIO_LOG_MODULE "control"
+#include "control.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+
+#include "ctl_server.h"
+#include "log.h"
+#include "relay.h"
+#include "stats.h"
+#include "worker.h"
+
+static int be_relay(unsigned id, struct vio_ctl_relay *out)
+{
+	const struct vio_relay *r = vio_relay_get(id);
+
+	if (!r)
+		return -ERANGE;
+	memset(out, 0, sizeof(*out));
+	vio_ctl_lock();
+	out->id = id;
+	out->has_socket = r->sock_registered;
+	out->has_vf = r->has_vf;
+	out->vm_connected = r->vm_running;
+	out->vf_started = r->port_started;
+	if (r->sock_registered)
+		snprintf(out->socket, sizeof(out->socket), "%s", r->sock_path);
+	if (r->has_vf)
+		out->vf = r->vf;
+	for (int d = 0; d < VIO_NB_DIRS; d++) {
+		out->cpu[d] = r->dirs[d].listed ? r->dirs[d].cpu : -1;
+		out->pinned[d] = r->dirs[d].pinned_cpu;
+		out->running[d] = r->dirs[d].listed;
+	}
+	out->numa = r->pool ? r->pool->socket_id : -1;
+	vio_stats_read(r, out->st);
+	vio_ctl_unlock();
+	return 0;
+}
+
+static unsigned be_worker_cpus(unsigned *cpus, unsigned max)
+{
+	unsigned n = vio_workers_count();
+
+	for (unsigned i = 0; i < n && i < max; i++)
+		cpus[i] = vio_worker_cpu(i);
+	return n < max ? n : max;
+}
+
+static uint64_t be_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static struct vio_ctl_backend backend = {
+	.relay = be_relay,
+	.add_vf = vio_relay_add_vf,
+	.remove_vf = vio_relay_remove_vf,
+	.add_socket = vio_relay_add_socket,
+	.remove_socket = vio_relay_remove_socket,
+	.worker_cpus = be_worker_cpus,
+	.move = vio_relay_move,
+	.now_ns = be_now_ns,
+};
+
+int vio_control_start(const struct vio_config *cfg, char *err, size_t errlen)
+{
+	struct vio_ctl_endpoint eps[4];
+	unsigned n = 0;
+	cpu_set_t cpus;
+
+	backend.max_relays = vio_max_relays();
+	backend.dynamic_sockets = cfg->dynamic_sockets;
+	if (cfg->zmq_port_control_ep[0])
+		eps[n++] = (struct vio_ctl_endpoint){&vio_ctl_port_service,
+			cfg->zmq_port_control_ep, "VIRTIOFWD_ZMQ_PORT_CONTROL_EP"};
+	if (cfg->zmq_stats_ep[0])
+		eps[n++] = (struct vio_ctl_endpoint){&vio_ctl_stats_service, cfg->zmq_stats_ep,
+			"VIRTIOFWD_ZMQ_STATS_EP"};
+	if (cfg->core_sched_enable && cfg->zmq_core_sched_ep[0])
+		eps[n++] = (struct vio_ctl_endpoint){&vio_ctl_core_sched_service,
+			cfg->zmq_core_sched_ep, "VIRTIOFWD_ZMQ_CORE_SCHED_EP"};
+	if (cfg->zmq_config_ep[0])
+		eps[n++] = (struct vio_ctl_endpoint){&vio_ctl_config_service, cfg->zmq_config_ep,
+			"VIRTIOFWD_ZMQ_CONFIG_EP"};
+	if (n == 0) {
+		VIO_LOG(NOTICE, "no control endpoint configured: control services off");
+		return 0;
+	}
+	/* Keep the control thread off the workers' CPUs. */
+	CPU_ZERO(&cpus);
+	CPU_SET(rte_get_main_lcore(), &cpus);
+	return vio_ctl_server_start(eps, n, cfg->zmq_group, &backend, &cpus, err, errlen);
+}
+
+void vio_control_stop(void)
+{
+	vio_ctl_server_stop();
+}

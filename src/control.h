@@ -1,0 +1,14 @@
+/* The daemon's control plane: the relay table behind the ZeroMQ services
+ * (port_control, stats, core_sched, config; docs/control.md). */
+#ifndef VIO_CONTROL_H
+#define VIO_CONTROL_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+/* Start the services whose endpoints cfg enables.  0, or -1 with err. */
+int vio_control_start(const struct vio_config *cfg, char *err, size_t errlen);
+void vio_control_stop(void);
+
+#endif

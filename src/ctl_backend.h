@@ -1,0 +1,73 @@
+/* What the control services see of the daemon.
+ *
+ * The services (ctl_port.c, ctl_stats.c, ctl_core_sched.c, ctl_config.c)
+ * decode and validate requests and decide what to do; they act on the
+ * daemon only through this narrow interface.  The daemon implements it in
+ * ctl_backend.c on top of the relay table; the unit tests implement it with
+ * a fake relay table.  Every call is made from the control thread.
+ */
+#ifndef VIO_CTL_BACKEND_H
+#define VIO_CTL_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "counters.h"
+#include "parse.h"
+
+#define VIO_CTL_PATH_MAX 108   /* sun_path */
+
+/* A snapshot of one relay. */
+struct vio_ctl_relay {
+	unsigned id;
+	bool has_socket;
+	bool has_vf;
+	bool vm_connected;                 /* a vhost device is running */
+	bool vf_started;                   /* the VF port is started */
+	char socket[VIO_CTL_PATH_MAX];     /* "" without socket */
+	struct vio_vf_dev vf;              /* valid when has_vf */
+	int cpu[VIO_NB_DIRS];              /* worker CPU, -1 when none */
+	int pinned[VIO_NB_DIRS];           /* pinned CPU (config, core_sched), -1 */
+	bool running[VIO_NB_DIRS];         /* on a worker's task list */
+	int numa;                          /* NUMA node of its buffers, -1 = any */
+	struct vio_dir_stats st[VIO_NB_DIRS];
+};
+
+static inline bool vio_ctl_relay_in_use(const struct vio_ctl_relay *r)
+{
+	return r->has_socket || r->has_vf;
+}
+
+/* Both sides up. */
+static inline bool vio_ctl_relay_active(const struct vio_ctl_relay *r)
+{
+	return r->has_vf && r->vf_started && r->vm_connected;
+}
+
+struct vio_ctl_backend {
+	unsigned max_relays;               /* relay ids 0 .. max_relays-1 */
+	bool dynamic_sockets;              /* VIRTIOFWD_DYNAMIC_SOCKETS */
+
+	/* Fill *out for relay id (< max_relays).  0 or negative errno. */
+	int (*relay)(unsigned id, struct vio_ctl_relay *out);
+
+	/* Relay table operations: 0 or a negative errno with a message in
+	 * err.  -EEXIST / -ENOENT mean "already there" / "not there". */
+	int (*add_vf)(unsigned id, const struct vio_vf_dev *dev, char *err, size_t errlen);
+	int (*remove_vf)(unsigned id, char *err, size_t errlen);
+	int (*add_socket)(unsigned id, const char *path, char *err, size_t errlen);
+	int (*remove_socket)(unsigned id, char *err, size_t errlen);
+
+	/* Worker CPUs, ascending; returns how many (at most max). */
+	unsigned (*worker_cpus)(unsigned *cpus, unsigned max);
+	/* Serve relay id's VF->VM and VM->VF directions on these worker CPUs
+	 * from now on, without losing or reordering packets. */
+	int (*move)(unsigned id, unsigned cpu_vf_to_vm, unsigned cpu_vm_to_vf, char *err,
+		    size_t errlen);
+
+	/* Monotonic clock. */
+	uint64_t (*now_ns)(void);
+};
+
+#endif

@@ -1,0 +1,256 @@
+/* The port_control service against a fake relay table: every op, the
+ * conditional flag, and every kind of bad request. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ctl_service.h"
+#include "fake_backend.h"
+#include "test_util.h"
+#include "virtioforwarder.pb-c.h"
+
+typedef Virtioforwarder__PortControlRequest Request;
+typedef Virtioforwarder__PortControlResponse Response;
+typedef Virtioforwarder__PortControlRequest__PciAddress Pci;
+
+static Pci pci_a, pci_b;
+static Pci *one_pci[1] = {&pci_a}, *two_pci[2] = {&pci_a, &pci_b};
+
+static int setup(void **state)
+{
+	fake_reset();
+	virtioforwarder__port_control_request__pci_address__init(&pci_a);
+	pci_a.bus = 5;
+	pci_a.slot = 8;
+	pci_a.function = 1;
+	pci_b = pci_a;
+	pci_b.function = 2;
+	return 0;
+}
+
+static Response *call(const Request *req)
+{
+	return (Response *)fake_call(&vio_ctl_port_service, &req->base,
+				     &virtioforwarder__port_control_response__descriptor);
+}
+
+/* Run req; expect an error with this errno and text. */
+static void expect_error(const Request *req, int code, const char *text)
+{
+	Response *r = call(req);
+
+	assert_int_equal(r->status, VIRTIOFORWARDER__PORT_CONTROL_RESPONSE__STATUS__ERROR);
+	assert_true(r->has_error_code);
+	assert_int_equal(r->error_code, code);
+	assert_non_null(r->error_code_source);
+	assert_contains(r->error_code_source, text);
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
+static void expect_ok(const Request *req, const char *query)
+{
+	Response *r = call(req);
+
+	if (r->status != VIRTIOFORWARDER__PORT_CONTROL_RESPONSE__STATUS__OK)
+		fail_msg("unexpected error: %s", r->error_code_source);
+	if (query)
+		assert_string_equal(r->query_string ? r->query_string : "", query);
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
+static void test_add_remove(void **state)
+{
+	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD;
+	req.has_virtio_id = 1;
+	req.virtio_id = 3;
+	req.n_pci_addrs = 1;
+	req.pci_addrs = one_pci;
+	expect_ok(&req, NULL);
+	assert_true(fake.relays[3].has_vf);
+	assert_string_equal(fake.relays[3].vf.name, "0000:05:08.1");
+
+	/* conditional (the default): adding it again is a no-op */
+	expect_ok(&req, NULL);
+	req.has_conditional = 1;
+	req.conditional = 0;
+	expect_error(&req, EEXIST, "add: relay 3 already has a VF");
+	/* another VF on the same relay is an error either way */
+	req.conditional = 1;
+	req.pci_addrs = &two_pci[1];
+	expect_error(&req, EBUSY, "add:");
+
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE;
+	expect_error(&req, EINVAL, "relay 3 relays 0000:05:08.1, not 0000:05:08.2");
+	assert_true(fake.relays[3].has_vf);
+	req.pci_addrs = one_pci;
+	expect_ok(&req, NULL);
+	assert_false(fake.relays[3].has_vf);
+	expect_ok(&req, NULL); /* conditional: removing what is absent */
+	req.conditional = 0;
+	expect_error(&req, ENOENT, "remove: relay 3 has no VF");
+}
+
+static void test_add_bad_requests(void **state)
+{
+	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD;
+	req.n_pci_addrs = 1;
+	req.pci_addrs = one_pci;
+	expect_error(&req, EINVAL, "add: virtio_id is missing");
+	req.has_virtio_id = 1;
+	req.virtio_id = FAKE_RELAYS;
+	expect_error(&req, ERANGE, "virtio_id 8 is out of range (0-7)");
+	req.virtio_id = 1;
+	req.n_pci_addrs = 0;
+	expect_error(&req, EINVAL, "no VF given");
+	req.n_pci_addrs = 2;
+	req.pci_addrs = two_pci;
+	expect_error(&req, EOPNOTSUPP, "bonds");
+	req.n_pci_addrs = 1;
+	req.name = "bond0";
+	expect_error(&req, EOPNOTSUPP, "bonds");
+	req.name = NULL;
+	req.device = "net_tap0";
+	expect_error(&req, EINVAL, "not both");
+	req.device = NULL;
+	pci_a.slot = 0x20;
+	expect_error(&req, EINVAL, "out of range");
+	pci_a.slot = 8;
+	req.n_pci_addrs = 0;
+	req.device = "net_tap0,iface=vf0";
+	expect_ok(&req, NULL);
+	assert_string_equal(fake.relays[1].vf.name, "net_tap0");
+	assert_int_equal(fake.calls_add_vf, 1);
+}
+
+static void test_garbage_and_unknown_op(void **state)
+{
+	static const uint8_t garbage[] = {0xff, 0xff, 0xff, 0x01, 0x02};
+	static const uint8_t no_op[] = {0x18, 0x01};          /* virtio_id only */
+	static const uint8_t truncated[] = {0x08, 0x00, 0x12, 0x08, 0x08}; /* pci cut */
+	static const uint8_t op_7[] = {0x08, 0x07};
+	const uint8_t *bad[] = {garbage, no_op, truncated};
+	const size_t len[] = {sizeof(garbage), sizeof(no_op), sizeof(truncated)};
+	Response *r;
+
+	for (unsigned i = 0; i < 3; i++) {
+		r = (Response *)fake_call_raw(&vio_ctl_port_service, bad[i], len[i],
+					      &virtioforwarder__port_control_response__descriptor);
+		assert_int_equal(r->status, VIRTIOFORWARDER__PORT_CONTROL_RESPONSE__STATUS__ERROR);
+		assert_int_equal(r->error_code, EBADMSG);
+		assert_contains(r->error_code_source, "not a PortControlRequest");
+		protobuf_c_message_free_unpacked(&r->base, NULL);
+	}
+	r = (Response *)fake_call_raw(&vio_ctl_port_service, op_7, sizeof(op_7),
+				      &virtioforwarder__port_control_response__descriptor);
+	assert_int_equal(r->status, VIRTIOFORWARDER__PORT_CONTROL_RESPONSE__STATUS__ERROR);
+	assert_contains(r->error_code_source, "unknown op 7");
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+	assert_int_equal(fake.calls_add_vf + fake.calls_add_socket, 0);
+}
+
+static void test_sockets_need_dynamic(void **state)
+{
+	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
+	req.vhost_path = "/tmp/x.sock";
+	req.n_pci_addrs = 1;
+	req.pci_addrs = one_pci;
+	expect_error(&req, EOPNOTSUPP, "VIRTIOFWD_DYNAMIC_SOCKETS");
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE_SOCK;
+	expect_error(&req, EOPNOTSUPP, "VIRTIOFWD_DYNAMIC_SOCKETS");
+	assert_int_equal(fake.calls_add_vf + fake.calls_add_socket, 0);
+}
+
+static void test_add_sock_remove_sock(void **state)
+{
+	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+
+	fake_backend.dynamic_sockets = true;
+	fake.relays[0].has_socket = true; /* relay 0 taken: the next free is 1 */
+	strcpy(fake.relays[0].socket, "/tmp/other.sock");
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
+	req.n_pci_addrs = 1;
+	req.pci_addrs = one_pci;
+	expect_error(&req, EINVAL, "vhost_path is missing");
+	req.vhost_path = "relative.sock";
+	expect_error(&req, EINVAL, "not an absolute path");
+	req.vhost_path = "/tmp/a.sock";
+	expect_ok(&req, NULL);
+	assert_true(fake.relays[1].has_socket && fake.relays[1].has_vf);
+	assert_string_equal(fake.relays[1].socket, "/tmp/a.sock");
+
+	expect_ok(&req, NULL); /* conditional repeat */
+	req.has_conditional = 1;
+	req.conditional = 0;
+	expect_error(&req, EEXIST, "already belongs to relay 1");
+	req.vhost_path = "/tmp/b.sock";
+	expect_error(&req, EBUSY, "0000:05:08.1 is already relayed by relay 1");
+
+	/* the socket cannot be created: the VF attached for it is removed */
+	req.pci_addrs = &two_pci[1];
+	fake.fail_add_socket = EADDRINUSE;
+	expect_error(&req, EADDRINUSE, "cannot bind /tmp/b.sock");
+	assert_false(fake.relays[2].has_vf);
+	assert_int_equal(fake.calls_remove_vf, 1);
+	fake.fail_add_socket = 0;
+
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__QUERY_PCI;
+	req.vhost_path = "/tmp/a.sock";
+	expect_ok(&req, "0000:05:08.1");
+	req.vhost_path = "/tmp/other.sock";
+	expect_ok(&req, ""); /* a socket without VF */
+	req.vhost_path = "/tmp/none.sock";
+	expect_error(&req, ENOENT, "no relay has socket /tmp/none.sock");
+	req.vhost_path = NULL;
+	expect_error(&req, EINVAL, "vhost_path is missing");
+
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE_SOCK;
+	req.vhost_path = "/tmp/a.sock"; /* with the wrong VF */
+	expect_error(&req, EINVAL, "relays 0000:05:08.1, not 0000:05:08.2");
+	req.n_pci_addrs = 0;
+	expect_ok(&req, NULL);
+	assert_false(fake.relays[1].has_socket || fake.relays[1].has_vf);
+	expect_error(&req, ENOENT, "no relay has socket /tmp/a.sock");
+	req.conditional = 1;
+	expect_ok(&req, NULL);
+	req.vhost_path = NULL;
+	expect_error(&req, EINVAL, "give vhost_path, a VF, or both");
+}
+
+static void test_remove_sock_by_vf(void **state)
+{
+	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+
+	fake_backend.dynamic_sockets = true;
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
+	req.vhost_path = "/tmp/a.sock";
+	req.device = "net_tap3,iface=x";
+	expect_ok(&req, NULL);
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE_SOCK;
+	req.vhost_path = NULL;
+	req.device = "net_tap3";
+	expect_ok(&req, NULL);
+	assert_false(fake.relays[0].has_socket || fake.relays[0].has_vf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_add_remove, setup),
+		cmocka_unit_test_setup(test_add_bad_requests, setup),
+		cmocka_unit_test_setup(test_garbage_and_unknown_op, setup),
+		cmocka_unit_test_setup(test_sockets_need_dynamic, setup),
+		cmocka_unit_test_setup(test_add_sock_remove_sock, setup),
+		cmocka_unit_test_setup(test_remove_sock_by_vf, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

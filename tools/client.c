@@ -1,0 +1,74 @@
+/* One request/reply exchange with a daemon service: see client.h. */
+#include "client.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+ProtobufCMessage *vio_call(const char *prog, const char *ep, const ProtobufCMessage *msg,
+			   const ProtobufCMessageDescriptor *desc, int timeout_ms)
+{
+	ProtobufCMessage *reply = NULL;
+	void *ctx = zmq_ctx_new(), *sock = NULL;
+	size_t len = protobuf_c_message_get_packed_size(msg);
+	uint8_t *buf = malloc(len ? len : 1);
+	int zero = 0, n;
+	zmq_msg_t in;
+
+	if (!ctx || !buf || !(sock = zmq_socket(ctx, ZMQ_REQ))) {
+		fprintf(stderr, "%s: cannot set up ZeroMQ: %s\n", prog, zmq_strerror(errno));
+		goto out;
+	}
+	zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof(zero));
+	zmq_setsockopt(sock, ZMQ_RCVTIMEO, &timeout_ms, sizeof(timeout_ms));
+	zmq_setsockopt(sock, ZMQ_SNDTIMEO, &timeout_ms, sizeof(timeout_ms));
+	if (zmq_connect(sock, ep)) {
+		fprintf(stderr, "%s: cannot connect to %s: %s\n", prog, ep, zmq_strerror(errno));
+		goto out;
+	}
+	protobuf_c_message_pack(msg, buf);
+	if (zmq_send(sock, buf, len, 0) < 0) {
+		fprintf(stderr, "%s: cannot send to %s: %s\n", prog, ep, zmq_strerror(errno));
+		goto out;
+	}
+	zmq_msg_init(&in);
+	n = zmq_msg_recv(&in, sock, 0);
+	if (n < 0) {
+		if (errno == EAGAIN)
+			fprintf(stderr, "%s: no reply from %s within %d ms (is virtio-forwarder "
+				"running with this endpoint enabled?)\n", prog, ep, timeout_ms);
+		else
+			fprintf(stderr, "%s: receiving from %s: %s\n", prog, ep,
+				zmq_strerror(errno));
+	} else {
+		reply = protobuf_c_message_unpack(desc, NULL, zmq_msg_size(&in),
+						  zmq_msg_data(&in));
+		if (!reply)
+			fprintf(stderr, "%s: the reply from %s is not a %s\n", prog, ep,
+				desc->name);
+	}
+	zmq_msg_close(&in);
+out:
+	if (sock)
+		zmq_close(sock);
+	if (ctx)
+		zmq_ctx_term(ctx);
+	free(buf);
+	return reply;
+}
+
+int vio_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

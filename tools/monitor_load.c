@@ -1,0 +1,138 @@
+/* virtioforwarder_monitor_load: a live bar per worker CPU showing the
+ * packets per second it relays (user's guide sections 9, 14).  The load of a
+ * CPU is the sum, over the relay directions it serves, of the packets it
+ * receives per second, measured by the daemon over each poll window. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "core_map.h"
+
+#define PROG "virtioforwarder_monitor_load"
+#define BAR_WIDTH 60
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " PROG " [options]\n"
+		"  --poll-interval=SECONDS  refresh period (default 2.0, at least 0.1)\n"
+		"  --full-scale=MPPS        load of a full bar (default 10)\n"
+		"  --count=N                stop after N refreshes (default: until Ctrl-C)\n"
+		"  --stats-ep=EP            default " VIO_DEFAULT_EP_DIR "stats\n"
+		"  --sched-ep=EP            default " VIO_DEFAULT_EP_DIR "core_sched\n"
+		"exit: 0 ok, 2 bad usage, 3 no reply\n");
+}
+
+static void draw(const unsigned *cpus, unsigned n, const Virtioforwarder__StatsResponse *st,
+		 double full_mpps, bool tty)
+{
+	if (tty)
+		fputs("\033[H\033[2J", stdout);
+	printf("CPU loads (Mpps relayed; a full bar is %.1f Mpps)\n", full_mpps);
+	for (unsigned w = 0; w < n; w++) {
+		double pps = 0;
+		long len;
+
+		for (size_t i = 0; i < st->n_relay; i++) {
+			const Virtioforwarder__RelayState *r = st->relay[i];
+
+			if (!r->cpu)
+				continue;
+			if (r->cpu->has_vf_to_vm && (unsigned)r->cpu->vf_to_vm == cpus[w])
+				pps += r->vf_to_vm->pkt_rate_rx_from_vf;
+			if (r->cpu->has_vm_to_vf && (unsigned)r->cpu->vm_to_vf == cpus[w])
+				pps += r->vm_to_vf->pkt_rate_rx_from_vm;
+		}
+		len = lround(pps / 1e6 / full_mpps * BAR_WIDTH);
+		if (len > BAR_WIDTH)
+			len = BAR_WIDTH;
+		printf("CPU%u: ", cpus[w]);
+		for (long k = 0; k < len; k++)
+			putchar('-');
+		printf("%*s %.3f\n", (int)(BAR_WIDTH - len), "", pps / 1e6);
+	}
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"poll-interval", required_argument, NULL, 'i'},
+		{"full-scale", required_argument, NULL, 'f'},
+		{"count", required_argument, NULL, 'n'},
+		{"stats-ep", required_argument, NULL, 's'},
+		{"sched-ep", required_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *stats_ep = VIO_DEFAULT_EP_DIR "stats";
+	const char *sched_ep = VIO_DEFAULT_EP_DIR "core_sched";
+	double interval = 2.0, full = 10.0;
+	unsigned cpus[VIO_MAX_WORKERS], n_cpus;
+	bool tty = isatty(STDOUT_FILENO);
+	long count = 0;
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			interval = strtod(optarg, &end);
+			if (*end || !(interval >= 0.1 && interval <= 3600)) {
+				fprintf(stderr, PROG ": --poll-interval=%s: expected 0.1-3600\n",
+					optarg);
+				return VIO_EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			full = strtod(optarg, &end);
+			if (*end || !(full > 0 && full < 1e6)) {
+				fprintf(stderr, PROG ": --full-scale=%s: expected Mpps > 0\n", optarg);
+				return VIO_EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			if (vio_parse_long(optarg, 1, 1L << 30, &count)) {
+				fprintf(stderr, PROG ": --count=%s: expected a positive number\n",
+					optarg);
+				return VIO_EXIT_USAGE;
+			}
+			break;
+		case 's':
+			stats_ep = optarg;
+			break;
+		case 'S':
+			sched_ep = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return VIO_EXIT_OK;
+		default:
+			usage(stderr);
+			return VIO_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return VIO_EXIT_USAGE;
+	}
+	if (vio_get_workers(PROG, sched_ep, cpus, &n_cpus))
+		return VIO_EXIT_NO_REPLY;
+	for (long i = 0; count == 0 || i < count; i++) {
+		/* The daemon measures over the whole interval: no sleep needed. */
+		Virtioforwarder__StatsResponse *st =
+			vio_get_relays(PROG, stats_ep, (unsigned)(interval * 1000));
+
+		if (!st)
+			return VIO_EXIT_NO_REPLY;
+		draw(cpus, n_cpus, st, full, tty);
+		protobuf_c_message_free_unpacked(&st->base, NULL);
+	}
+	return VIO_EXIT_OK;
+}
