@@ -526,10 +526,13 @@ int vio_config_validate(const struct vio_config *c, const struct vio_cpuset *onl
 			 vio_cpuset_format(online, buf, sizeof(buf)));
 		return -1;
 	}
-	if (vio_cpuset_has(&c->worker_cpus, c->main_lcore)) {
-		snprintf(err, errlen, "VIRTIOFWD_MASTER_LCORE=\"%u\": CPU %u is also a worker "
-			 "CPU in VIRTIOFWD_CPU_MASK=\"%s\"", c->main_lcore, c->main_lcore,
-			 c->worker_cpus_str);
+	/* Sharing a worker's CPU, the main thread takes lcore id
+	 * VIO_MAX_CPUS-1 (eal.c), which must then not be a worker. */
+	if (vio_cpuset_has(&c->worker_cpus, c->main_lcore) &&
+	    vio_cpuset_has(&c->worker_cpus, VIO_MAX_CPUS - 1)) {
+		snprintf(err, errlen, "VIRTIOFWD_MASTER_LCORE=\"%u\" shares a worker CPU while "
+			 "CPU %u is a worker too: no spare lcore id is left", c->main_lcore,
+			 VIO_MAX_CPUS - 1);
 		return -1;
 	}
 	for (unsigned i = 0; i < c->n_pins; i++) {

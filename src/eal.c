@@ -98,17 +98,22 @@ int vio_eal_init(const struct vio_config *c, const char *prog, const struct vio_
 	char *argv[MAX_ARGS + 1];
 	char cpus[400];
 	int argc = 0, rc, cpu;
+	unsigned main_id;
 	int dpdk_level = c->log_level >= 7 ? RTE_LOG_DEBUG : RTE_LOG_WARNING;
 
 #define ARG(...) snprintf(bufs[argc], sizeof(bufs[0]), __VA_ARGS__), argv[argc] = bufs[argc], argc++
 	ARG("%s", prog);
-	rc = snprintf(cpus, sizeof(cpus), "%u", c->main_lcore);
+	/* Worker lcore ids are their CPU numbers.  The main thread only does
+	 * control work, so it may share a worker's CPU: it then takes a spare
+	 * lcore id bound to that CPU. */
+	main_id = vio_cpuset_has(&c->worker_cpus, c->main_lcore) ? VIO_MAX_CPUS - 1
+								 : c->main_lcore;
+	rc = snprintf(cpus, sizeof(cpus), "%u@%u", main_id, c->main_lcore);
 	for (cpu = vio_cpuset_next(&c->worker_cpus, 0); cpu >= 0;
 	     cpu = vio_cpuset_next(&c->worker_cpus, (unsigned)cpu + 1))
-		rc += snprintf(cpus + rc, sizeof(cpus) - (size_t)rc, ",%d", cpu);
-	ARG("-l");
-	ARG("%s", cpus);
-	ARG("--main-lcore=%u", c->main_lcore);
+		rc += snprintf(cpus + rc, sizeof(cpus) - (size_t)rc, ",%d@%d", cpu, cpu);
+	ARG("--lcores=%s", cpus);
+	ARG("--main-lcore=%u", main_id);
 	ARG("--file-prefix=%s", c->file_prefix);
 	ARG("--no-shconf");
 	ARG("--no-telemetry");

@@ -2,7 +2,32 @@
 #define VIO_LOG_MODULE "stats"
 #include "stats.h"
 
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
+
 #include "log.h"
+
+static void count_pool(struct rte_mempool *mp, void *arg)
+{
+	(void)mp;
+	(*(unsigned *)arg)++;
+}
+
+/* What the relays hold: tests compare it before and after churn. */
+static void log_resources(void)
+{
+	struct rte_malloc_socket_stats ms;
+	size_t heap = 0;
+	unsigned pools = 0;
+
+	for (unsigned s = 0; s < RTE_MAX_NUMA_NODES; s++)
+		if (rte_malloc_get_socket_stats((int)s, &ms) == 0)
+			heap += ms.heap_allocsz_bytes;
+	rte_mempool_walk(count_pool, &pools);
+	VIO_LOG(NOTICE, "resources: ports=%u mempools=%u heap_bytes=%zu",
+		rte_eth_dev_count_total(), pools, heap);
+}
 
 static void read_dir(const struct vio_dir_stats *s, struct vio_dir_stats *o)
 {
@@ -25,6 +50,7 @@ void vio_stats_read(const struct vio_relay *r, struct vio_dir_stats out[VIO_NB_D
 void vio_stats_log_all(void)
 {
 	vio_ctl_lock();
+	log_resources();
 	for (unsigned i = 0; i < vio_max_relays(); i++) {
 		const struct vio_relay *r = vio_relay_get(i);
 		struct vio_dir_stats s[VIO_NB_DIRS];
@@ -35,11 +61,12 @@ void vio_stats_log_all(void)
 		if (!r->has_vf && !r->vm_running && !s[0].rx_pkts && !s[1].rx_pkts)
 			continue; /* an idle socket: nothing to say */
 		/* One parseable line per relay: key=value pairs. */
-		VIO_LOG(NOTICE, "relay %u: vf=%s vm=%s "
+		VIO_LOG(NOTICE, "relay %u: vf=%s vm=%s pool_free=%u/%u "
 			"vf_to_vm.rx=%lu/%lu vf_to_vm.tx=%lu/%lu vf_to_vm.drop_full=%lu/%lu "
 			"vf_to_vm.drop_nc=%lu/%lu vm_to_vf.rx=%lu/%lu vm_to_vf.tx=%lu/%lu "
 			"vm_to_vf.drop_full=%lu/%lu vm_to_vf.drop_nc=%lu/%lu",
 			i, r->has_vf ? r->vf.name : "none", r->vm_running ? "connected" : "none",
+			r->pool ? rte_mempool_avail_count(r->pool) : 0, r->pool ? r->pool->size : 0,
 			s[0].rx_pkts, s[0].rx_bytes, s[0].tx_pkts, s[0].tx_bytes, s[0].full_pkts,
 			s[0].full_bytes, s[0].nc_pkts, s[0].nc_bytes, s[1].rx_pkts, s[1].rx_bytes,
 			s[1].tx_pkts, s[1].tx_bytes, s[1].full_pkts, s[1].full_bytes, s[1].nc_pkts,

@@ -191,10 +191,16 @@ static int worker_main(void *arg)
 	VIO_LOG(INFO, "worker on CPU %u running", w->cpu);
 
 	while (!quit) {
-		struct task_list *l = __atomic_load_n(&w->list, __ATOMIC_ACQUIRE);
-		unsigned moved = poll_all(l);
+		struct task_list *l;
+		unsigned moved;
 
+		/* The one quiescent point: nothing of the previous pass is held
+		 * here.  From the load below to the next pass (or going offline),
+		 * l and every direction on it may be touched, arming and the
+		 * last poll before sleeping included. */
 		rte_rcu_qsbr_quiescent(qsv, w->idx);
+		l = __atomic_load_n(&w->list, __ATOMIC_ACQUIRE);
+		moved = poll_all(l);
 		if (moved) {
 			idle = 0;
 			sleep = SLEEP_MIN_US;
@@ -328,8 +334,9 @@ int vio_worker_list(struct vio_relay_dir *d)
 	}
 	w->sched.load++;
 	d->listed = true;
-	VIO_LOG(DEBUG, "relay %u %s: served by CPU %u", d->relay->id,
-		d->dir == VIO_DIR_VF_TO_VM ? "VF->VM" : "VM->VF", w->cpu);
+	VIO_LOG(DEBUG, "relay %u %s: served by CPU %u (%s)", d->relay->id,
+		d->dir == VIO_DIR_VF_TO_VM ? "VF->VM" : "VM->VF", w->cpu,
+		d->can_sleep ? "wakes it from sleep" : "polled on a timer when idle");
 	return 0;
 }
 

@@ -157,11 +157,22 @@ relay_stats() {
 	grep "NOTICE stats: relay $relay:" "$T/$name.log" | tail -1 | tr ' ' '\n' | grep '='
 }
 
+resources() { # NAME: "ports=N mempools=N heap_bytes=N" from a SIGUSR1 dump
+	local name=$1 before
+	before=$(grep -c "NOTICE stats: resources:" "$T/$name.log" || true)
+	kill -USR1 "${PID[$name]}"
+	for _ in $(seq 1 50); do
+		[ "$(grep -c "NOTICE stats: resources:" "$T/$name.log" || true)" -gt "$before" ] && break
+		sleep 0.1
+	done
+	grep "NOTICE stats: resources:" "$T/$name.log" | tail -1 | sed 's/.*resources: //'
+}
 stat_of() { # STATS_TEXT KEY FIELD(1=pkts 2=bytes)
 	printf '%s\n' "$1" | sed -n "s/^$2=//p" | cut -d/ -f"$3"
 }
 
 FRAMES="python3 $VIO_TOP/tests/tools/frames.py"
+TOOLS=${VIO_TOOLS:-$(dirname "$VIO_BIN")/../tools}
 
 # path_ready NS_SRC IF_SRC NS_DST IF_DST SECONDS: send probe frames until one
 # crosses (the VM's driver may still be posting its buffers after connecting).

@@ -161,8 +161,8 @@ expect_fail "unterminated quote (line number)" "$conf" "$conf|line 3|unterminate
 bad_conf "malformed CPU mask" 'VIRTIOFWD_CPU_MASK=1-x' "VIRTIOFWD_CPU_MASK|1-x"
 bad_conf "malformed hex CPU mask" 'VIRTIOFWD_CPU_MASK=0xZZ' "VIRTIOFWD_CPU_MASK|0xZZ"
 bad_conf "CPU not online" 'VIRTIOFWD_CPU_MASK=127' "VIRTIOFWD_CPU_MASK|127|online"
-bad_conf "worker mask contains the main lcore" 'VIRTIOFWD_CPU_MASK=0,1' \
-	"VIRTIOFWD_MASTER_LCORE|VIRTIOFWD_CPU_MASK|0,1"
+bad_conf "tcp control endpoint (open to every local user)" \
+	'VIRTIOFWD_ZMQ_STATS_EP=tcp://127.0.0.1:5555' "VIRTIOFWD_ZMQ_STATS_EP|tcp endpoints are refused"
 bad_conf "pin outside the worker mask" 'VIRTIOFWD_CPU_PINS=0:0' \
 	"VIRTIOFWD_CPU_PINS|0:0|CPU 0"
 bad_conf "pin with relay id out of range" 'VIRTIOFWD_CPU_PINS=99:1' \
