@@ -173,6 +173,7 @@ stat_of() { # STATS_TEXT KEY FIELD(1=pkts 2=bytes)
 
 FRAMES="python3 $VIO_TOP/tests/tools/frames.py"
 TOOLS=${VIO_TOOLS:-$(dirname "$VIO_BIN")/../tools}
+ZMQ_RAW=$(dirname "$VIO_BIN")/../tests/zmq_raw
 
 # path_ready NS_SRC IF_SRC NS_DST IF_DST SECONDS: send probe frames until one
 # crosses (the VM's driver may still be posting its buffers after connecting).
