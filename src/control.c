@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_lcore.h>
 #include <rte_mempool.h>
@@ -53,14 +52,6 @@ static unsigned be_worker_cpus(unsigned *cpus, unsigned max)
 	return n < max ? n : max;
 }
 
-static uint64_t be_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static struct vio_ctl_backend backend = {
 	.relay = be_relay,
 	.add_vf = vio_relay_add_vf,
@@ -69,7 +60,7 @@ static struct vio_ctl_backend backend = {
 	.remove_socket = vio_relay_remove_socket,
 	.worker_cpus = be_worker_cpus,
 	.move = vio_relay_move,
-	.now_ns = be_now_ns,
+	.now_ns = vio_monotonic_ns,
 };
 
 int vio_control_start(const struct vio_config *cfg, char *err, size_t errlen)

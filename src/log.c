@@ -53,14 +53,19 @@ void vio_log_write(int level, const char *module, const char *fmt, ...)
 	}
 }
 
-bool vio_ratelimit_ok(struct vio_ratelimit *rl, unsigned interval_ms, unsigned *suppressed)
+uint64_t vio_monotonic_ns(void)
 {
 	struct timespec ts;
-	uint64_t now;
-	bool ok;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+bool vio_ratelimit_ok(struct vio_ratelimit *rl, unsigned interval_ms, unsigned *suppressed)
+{
+	uint64_t now = vio_monotonic_ns();
+	bool ok;
+
 	pthread_mutex_lock(&rl_lock);
 	ok = now >= rl->next_ns;
 	if (ok) {

@@ -37,6 +37,9 @@ void vio_log_write(int level, const char *module, const char *fmt, ...)
 			vio_log_write(VIO_LL_##lvl, VIO_LOG_MODULE, __VA_ARGS__);          \
 	} while (0)
 
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t vio_monotonic_ns(void);
+
 struct vio_ratelimit {
 	uint64_t next_ns;
 	unsigned suppressed;

@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 
 #include <protobuf-c/protobuf-c.h>
 
 #include "ctl_service.h"
+#include "log.h"
 
 struct fake_state fake;
 
@@ -91,12 +91,7 @@ static int f_move(unsigned id, unsigned a, unsigned b, char *err, size_t errlen)
 
 static uint64_t f_now(void)
 {
-	struct timespec ts;
-
-	if (fake.now_ns)
-		return fake.now_ns;
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* real clock mode */
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return fake.now_ns ? fake.now_ns : vio_monotonic_ns(); /* 0: real clock mode */
 }
 
 struct vio_ctl_backend fake_backend = {

@@ -17,6 +17,7 @@
 
 #include "ctl_server.h"
 #include "fake_backend.h"
+#include "log.h"
 #include "test_util.h"
 #include "virtioforwarder.pb-c.h"
 
@@ -25,10 +26,7 @@ static void *ctx;
 
 static uint64_t ms_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return vio_monotonic_ns() / 1000000;
 }
 
 static int setup(void **state)
