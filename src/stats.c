@@ -5,6 +5,7 @@
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
+#include <rte_vhost.h>
 
 #include "log.h"
 
@@ -41,6 +42,31 @@ static void read_dir(const struct vio_dir_stats *s, struct vio_dir_stats *o)
 	o->nc_bytes = __atomic_load_n(&s->nc_bytes, __ATOMIC_RELAXED);
 }
 
+/* Ring indexes of a connected VM (DEBUG): a direction that stops moving shows
+ * here whether the guest stopped posting (avail == last_avail) or we stopped
+ * taking (avail != last_avail). */
+static void log_rings(const struct vio_relay *r)
+{
+	uint16_t nr;
+
+	if (!r->vm_running || (int)vio_log_level() < VIO_LL_DEBUG)
+		return;
+	nr = rte_vhost_get_vring_num(r->vid);
+	for (uint16_t q = 0; q < nr; q++) {
+		struct rte_vhost_vring vr;
+		uint16_t last_avail = 0, last_used = 0;
+
+		if (rte_vhost_get_vhost_vring(r->vid, q, &vr) || !vr.avail || !vr.used)
+			continue;
+		rte_vhost_get_vring_base(r->vid, q, &last_avail, &last_used);
+		VIO_LOG(DEBUG, "relay %u ring %u: avail=%u last_avail=%u used=%u last_used=%u "
+			"avail_flags=%#x used_flags=%#x kickfd=%d", r->id, q,
+			__atomic_load_n(&vr.avail->idx, __ATOMIC_RELAXED), last_avail,
+			__atomic_load_n(&vr.used->idx, __ATOMIC_RELAXED), last_used,
+			vr.avail->flags, vr.used->flags, vr.kickfd);
+	}
+}
+
 void vio_stats_read(const struct vio_relay *r, struct vio_dir_stats out[VIO_NB_DIRS])
 {
 	for (int d = 0; d < VIO_NB_DIRS; d++)
@@ -71,6 +97,7 @@ void vio_stats_log_all(void)
 			s[0].full_bytes, s[0].nc_pkts, s[0].nc_bytes, s[1].rx_pkts, s[1].rx_bytes,
 			s[1].tx_pkts, s[1].tx_bytes, s[1].full_pkts, s[1].full_bytes, s[1].nc_pkts,
 			s[1].nc_bytes);
+		log_rings(r);
 	}
 	vio_ctl_unlock();
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 #include <time.h>
@@ -56,6 +57,8 @@ struct worker {
 	struct task_list *list;       /* published with release stores */
 	struct task_list *retired;    /* [ctl] freed after the next grace period */
 	int epfd;                     /* idle wake-ups of the listed directions */
+	int wakefd;                   /* [ctl] written after each new list */
+	struct rte_epoll_event wake_ev;
 	struct vio_sched_worker sched;
 };
 
@@ -88,6 +91,33 @@ bool vio_worker_cpu_valid(unsigned cpu)
 	return worker_by_cpu(cpu) != NULL;
 }
 
+/* A worker asleep in epoll must see a new list at once: a direction moved
+ * to it has its notifications off until the worker arms them, so nothing
+ * else would wake it.  Edge-triggered, never read (see notify.c). */
+static int wake_init(struct worker *w)
+{
+	w->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (w->wakefd < 0)
+		return -1;
+	memset(&w->wake_ev, 0, sizeof(w->wake_ev));
+	w->wake_ev.epdata.event = EPOLLIN | EPOLLET;
+	if (rte_epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wakefd, &w->wake_ev)) {
+		close(w->wakefd);
+		w->wakefd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static void wake(struct worker *w)
+{
+	uint64_t one = 1;
+
+	if (w->wakefd >= 0 && write(w->wakefd, &one, sizeof(one)) < 0)
+		VIO_LOG_RL(WARNING, 5000, "CPU %u: cannot wake the worker: %s", w->cpu,
+			   strerror(errno));
+}
+
 int vio_workers_init(const struct vio_config *cfg)
 {
 	size_t sz;
@@ -103,6 +133,11 @@ int vio_workers_init(const struct vio_config *cfg)
 		w->list = &empty_list;
 		w->retired = NULL;
 		w->epfd = epoll_create1(EPOLL_CLOEXEC);
+		w->wakefd = -1;
+		if (w->epfd >= 0 && wake_init(w)) {
+			close(w->epfd);
+			w->epfd = -1;
+		}
 		if (w->epfd < 0)
 			VIO_LOG(WARNING, "CPU %d: no epoll instance (%s): idle sleeps are timed",
 				cpu, strerror(errno));
@@ -160,8 +195,10 @@ static unsigned wait_for_input(struct worker *w, const struct task_list *l)
 	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
 	moved = poll_all(l);
 	if (!moved) {
+		/* Interruptible: a signal (net_tap's SIGIO) means input, and
+		 * the plain variant would restart the full timeout after each. */
 		rte_rcu_qsbr_thread_offline(qsv, w->idx);
-		rte_epoll_wait(w->epfd, ev, 8, WAIT_MS);
+		rte_epoll_wait_interruptible(w->epfd, ev, 8, WAIT_MS);
 		rte_rcu_qsbr_thread_online(qsv, w->idx);
 	}
 	/* Only directions still listed may be touched (control disarms the
@@ -266,7 +303,10 @@ void vio_workers_fini(void)
 	for (unsigned i = 0; i < n_workers; i++) {
 		if (workers[i].epfd >= 0)
 			close(workers[i].epfd);
+		if (workers[i].wakefd >= 0)
+			close(workers[i].wakefd);
 		workers[i].epfd = -1;
+		workers[i].wakefd = -1;
 		if (workers[i].list != &empty_list)
 			free(workers[i].list);
 		free(workers[i].retired);
@@ -301,6 +341,7 @@ static int publish(struct worker *w, struct vio_relay_dir *add, struct vio_relay
 	nl->n = n;
 	__atomic_store_n(&w->list, nl, __ATOMIC_RELEASE);
 	w->retired = old == &empty_list ? NULL : old;
+	wake(w);
 	return 0;
 }
 

@@ -104,29 +104,44 @@ for i in 0 1 2; do
 done
 log "stats: $N frames / $bytes bytes each way on each relay, no drops"
 
-# --- rates and moves under traffic: relay 0, one direction at a time
-# (moves under traffic in both directions at once stall VM->VF: a known open
-# bug, see docs/control.md "Known problems").
-move_under_traffic() { # DIR: vf_to_vm or vm_to_vf
-	local dir=$1 M=9000 tag src dst rxns txns rate c1 c2 n1 n2 moves=0 r s d
-	if [ "$dir" = vf_to_vm ]; then
-		tag=MVA; src=vf0; dst=vm0; txns=$nsvf; rxns=$nsvm
+# --- rates and moves under traffic: relay 0, each direction alone, then
+# both at once (a move swaps the two workers, so a worker that was asleep
+# takes over a direction whose notifications are off: it must notice).
+dir_vars() { # DIR: sets tag src dst txns rxns
+	if [ "$1" = vf_to_vm ]; then
+		tag=MVA$round0; src=vf0; dst=vm0; txns=$nsvf; rxns=$nsvm
 	else
-		tag=MVB; src=vm0; dst=vf0; txns=$nsvm; rxns=$nsvf
+		tag=MVB$round0; src=vm0; dst=vf0; txns=$nsvm; rxns=$nsvf
 	fi
-	ip netns exec "$rxns" $FRAMES recv $dst $tag $M --timeout 60 --out "$T/$tag.json" >/dev/null &
-	r=$!
-	for _ in $(seq 1 100); do [ -e "$T/$tag.json.ready" ] && break; sleep 0.1; done
+}
+move_under_traffic() { # DIR...: vf_to_vm and/or vm_to_vf
+	local M=9000 tag src dst rxns txns rate c1 c2 n1 n2 moves=0 d dir alive
+	local -A rpid spid
+	round0=$((round0 + 1))
+	for dir in "$@"; do
+		dir_vars $dir
+		ip netns exec "$rxns" $FRAMES recv $dst $tag $M --timeout 60 --out "$T/$tag.json" >/dev/null &
+		rpid[$dir]=$!
+		for _ in $(seq 1 100); do [ -e "$T/$tag.json.ready" ] && break; sleep 0.1; done
+	done
 	snap0=$($ST --delay=0)
-	ip netns exec "$txns" $FRAMES send $src $tag $M --burst 4 --gap-ms 1 >/dev/null &
-	s=$!
+	for dir in "$@"; do
+		dir_vars $dir
+		ip netns exec "$txns" $FRAMES send $src $tag $M --burst 4 --gap-ms 1 >/dev/null &
+		spid[$dir]=$!
+	done
 	sleep 1
 	live=$($ST --delay=500) || fail "stats failed"
-	rate=$(fstat "$live" 0 $dir pkt_rate_tx_to_${dst%0})
-	log "$dir: rate under traffic (500 ms window): $rate pps"
-	awk -v r="$rate" 'BEGIN { exit !(r > 100) }' || fail "$dir: rate under traffic is $rate"
+	for dir in "$@"; do
+		dir_vars $dir
+		rate=$(fstat "$live" 0 $dir pkt_rate_tx_to_${dst%0})
+		log "$dir: rate under traffic (500 ms window): $rate pps"
+		awk -v r="$rate" 'BEGIN { exit !(r > 100) }' || fail "$dir: rate under traffic is $rate"
+	done
 	for round in 1 2 3; do
-		kill -0 $s 2>/dev/null || break
+		alive=0
+		for dir in "$@"; do kill -0 ${spid[$dir]} 2>/dev/null && alive=1; done
+		[ $alive = 1 ] || break
 		cur=$($ST --delay=0)
 		c1=$(printf '%s\n' "$cur" | sed -n 's/^relay_0.cpu.vf_to_vm=//p')
 		c2=$(printf '%s\n' "$cur" | sed -n 's/^relay_0.cpu.vm_to_vf=//p')
@@ -140,29 +155,38 @@ move_under_traffic() { # DIR: vf_to_vm or vm_to_vf
 		moves=$((moves + 1))
 		sleep 0.6
 	done
-	[ $moves -ge 2 ] || fail "$dir: traffic ended before two moves (only $moves)"
-	wait $s || fail "$dir: sender failed"
-	wait $r || fail "$dir: frames lost, corrupted or reordered while relay 0 moved: $(cat "$T/$tag.json")"
-	log "$dir: $(cat "$T/$tag.json")"
+	[ $moves -ge 2 ] || fail "$*: traffic ended before two moves (only $moves)"
+	for dir in "$@"; do
+		dir_vars $dir
+		wait ${spid[$dir]} || fail "$dir: sender failed"
+		wait ${rpid[$dir]} ||
+			fail "$dir: frames lost, corrupted or reordered while relay 0 moved: $(cat "$T/$tag.json")"
+		log "$dir: $(cat "$T/$tag.json")"
+	done
 	sleep 1.2
 	idle=$($ST --delay=500)
-	for f in pkt_rate_rx_from_${src%0} pkt_rate_tx_to_${dst%0}; do
-		d=$(fstat "$idle" 0 $dir $f)
-		awk -v r="$d" 'BEGIN { exit !(r < 5) }' || fail "$dir.$f is $d after the traffic stopped"
-		d=$(fstat "$($ST --delay=0)" 0 $dir $f)
-		awk -v r="$d" 'BEGIN { exit !(r < 5) }' || fail "sampler: $dir.$f is $d when idle"
+	for dir in "$@"; do
+		dir_vars $dir
+		for f in pkt_rate_rx_from_${src%0} pkt_rate_tx_to_${dst%0}; do
+			d=$(fstat "$idle" 0 $dir $f)
+			awk -v r="$d" 'BEGIN { exit !(r < 5) }' || fail "$dir.$f is $d after the traffic stopped"
+			d=$(fstat "$($ST --delay=0)" 0 $dir $f)
+			awk -v r="$d" 'BEGIN { exit !(r < 5) }' || fail "sampler: $dir.$f is $d when idle"
+		done
+		for f in pkts_dropped_${dst%0}_queue_full pkts_rx_from_${src%0} pkts_tx_to_${dst%0}; do
+			d=$(( $(fstat "$idle" 0 $dir $f) - $(fstat "$snap0" 0 $dir $f) ))
+			case $f in
+			*dropped*) [ $d -eq 0 ] || fail "$dir: $d packets counted as $f during the moves" ;;
+			*) [ $d -eq $M ] || fail "$dir: $f moved by $d during the moves, expected $M" ;;
+			esac
+		done
+		log "$dir: $M frames crossed $moves moves in order, none counted lost; rates back to 0"
 	done
-	for f in pkts_dropped_${dst%0}_queue_full pkts_rx_from_${src%0} pkts_tx_to_${dst%0}; do
-		d=$(( $(fstat "$idle" 0 $dir $f) - $(fstat "$snap0" 0 $dir $f) ))
-		case $f in
-		*dropped*) [ $d -eq 0 ] || fail "$dir: $d packets counted as $f during the moves" ;;
-		*) [ $d -eq $M ] || fail "$dir: $f moved by $d during the moves, expected $M" ;;
-		esac
-	done
-	log "$dir: $M frames crossed $moves moves in order, none counted lost; rates back to 0"
 }
+round0=0
 move_under_traffic vm_to_vf
 move_under_traffic vf_to_vm
+move_under_traffic vf_to_vm vm_to_vf
 cat "$T/pin.out"
 
 $TOOLS/virtioforwarder_config --config-ep="ipc://$EP/config" >"$T/config.out" ||
