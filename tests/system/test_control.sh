@@ -194,6 +194,48 @@ $TOOLS/virtioforwarder_config --config-ep="ipc://$EP/config" >"$T/config.out" ||
 [ "$(grep -c relay_number "$T/config.out")" = 3 ] || fail "config: $(cat "$T/config.out")"
 $PIN --print-core-map
 
+# --- the load balancer (vio4wd_core_scheduler, guide section 9): every
+# direction of relays 0 and 1 on CPU 0, traffic on all four; one round must
+# spread them over both workers without losing a frame.
+SCHED="$TOOLS/vio4wd_core_scheduler --stats-ep=ipc://$EP/stats --sched-ep=ipc://$EP/core_sched"
+$PIN --virtio-cpu=0:0,0 --virtio-cpu=1:0,0 --virtio-cpu=2:0,0 >/dev/null || fail "pinning to CPU 0 failed"
+M=8000 pids=()
+for i in 0 1; do
+	ip netns exec "$nsvm" $FRAMES recv "vm$i" "BV$i" $M --timeout 60 --out "$T/bv$i.json" >/dev/null &
+	pids+=($!)
+	ip netns exec "$nsvf" $FRAMES recv "vf$i" "BF$i" $M --timeout 60 --out "$T/bf$i.json" >/dev/null &
+	pids+=($!)
+done
+for f in bv0 bv1 bf0 bf1; do
+	for _ in $(seq 1 100); do [ -e "$T/$f.json.ready" ] && break; sleep 0.1; done
+done
+for i in 0 1; do
+	ip netns exec "$nsvf" $FRAMES send "vf$i" "BV$i" $M --burst 4 --gap-ms 1 >/dev/null &
+	ip netns exec "$nsvm" $FRAMES send "vm$i" "BF$i" $M --burst 4 --gap-ms 1 >/dev/null &
+done
+sleep 0.5
+$SCHED --once --dry-run --interval=0.5 --min-load=500 2>"$T/sched.out" ||
+	fail "balancer dry run failed: $(cat "$T/sched.out")"
+grep -q "dry run: not applied" "$T/sched.out" || fail "dry run planned nothing: $(cat "$T/sched.out")"
+[ "$($ST --delay=0 | grep -c '^relay_[01].cpu.*=0$')" = 4 ] || fail "the dry run moved something"
+$SCHED --once --interval=0.5 --min-load=500 2>"$T/sched.out" ||
+	fail "balancer round failed: $(cat "$T/sched.out")"
+log "balancer: $(tr '\n' ' ' <"$T/sched.out")"
+cur=$($ST --delay=0)
+on0=$(printf '%s\n' "$cur" | grep -c '^relay_[01].cpu.*=0$' || true)
+on1=$(printf '%s\n' "$cur" | grep -c '^relay_[01].cpu.*=1$' || true)
+[ "$on0" = 2 ] && [ "$on1" = 2 ] || fail "balancer left $on0 loaded directions on CPU 0, $on1 on CPU 1"
+for p in "${pids[@]}"; do wait "$p" || fail "frames lost or reordered while balancing: $(cat "$T"/b*.json)"; done
+$SCHED --once --interval=0.5 --min-load=500 2>"$T/sched.out" || fail "idle round failed"
+grep -q "placement kept" "$T/sched.out" || fail "idle round moved: $(cat "$T/sched.out")"
+printf 'VIO4WD_CORE_SCHED_ENABLE=false\nVIRTIOFWD_ZMQ_STATS_EP=ipc://%s/stats\n' "$EP" >"$T/off.conf"
+rc=0; $TOOLS/vio4wd_core_scheduler --once --config="$T/off.conf" 2>"$T/sched.out" || rc=$?
+[ $rc = 2 ] && grep -q VIO4WD_CORE_SCHED_ENABLE "$T/sched.out" || fail "disabled config: exit $rc: $(cat "$T/sched.out")"
+rc=0; $TOOLS/vio4wd_core_scheduler --once --stats-ep="ipc://$T/none" --sched-ep="ipc://$T/none" \
+	2>"$T/sched.out" || rc=$?
+[ $rc = 3 ] || fail "no forwarder: exit $rc, expected 3"
+log "balancer: $M frames each way on relays 0 and 1 intact; spread 2+2 over CPUs 0 and 1; idle round keeps; disabled config and absent forwarder refused"
+
 # --- remove everything, with the VM still connected
 for i in 0 1 2; do
 	$PC remove_sock --vhost-path="$SOCKDIR/vm$i.sock" || fail "remove_sock $i failed"

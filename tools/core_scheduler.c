@@ -1,0 +1,325 @@
+/* vio4wd_core_scheduler: the load balancing daemon (user's guide section 9).
+ *
+ * Every interval it asks the forwarder's stats service for each relay
+ * direction's packet rate, measured by the daemon over that interval, plans
+ * a placement over the worker CPUs (balance.h) and, when the plan relieves
+ * the busiest CPU enough, applies it with one core_sched UPDATE.  It reads
+ * the forwarder's configuration file for the endpoints and for
+ * VIO4WD_CORE_SCHED_ENABLE, and keeps running while the forwarder restarts.
+ * Manual pinnings may be overwritten, as the guide warns. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "balance.h"
+#include "client.h"
+#include "config.h"
+#include "core_map.h"
+#include "vio_build_config.h"
+
+#define PROG "vio4wd_core_scheduler"
+#define MAX_ITEMS (2 * 4096)
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	fprintf(stderr, "%02d:%02d:%02d.%03ld " PROG ": ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		ts.tv_nsec / 1000000);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " PROG " [options]\n"
+		"  -f, --config=FILE   the forwarder's configuration (default " VIO_SYSCONF_FILE ")\n"
+		"  --stats-ep=EP       override VIRTIOFWD_ZMQ_STATS_EP\n"
+		"  --sched-ep=EP       override VIRTIOFWD_ZMQ_CORE_SCHED_EP\n"
+		"  --interval=SECONDS  measurement window per round (default 5, 0.2-60)\n"
+		"  --gain=FRACTION     apply a plan only if it lowers the busiest CPU's load\n"
+		"                      by this share (default 0.1)\n"
+		"  --min-load=PPS      leave CPUs below this load alone (default 10000)\n"
+		"  --once              one round, then exit (0: nothing to do or applied)\n"
+		"  --dry-run           plan and log, never move\n"
+		"exit: 0 ok, 1 error reply, 2 bad usage or disabled, 3 no reply (--once)\n");
+}
+
+/* NUMA node of a CPU from sysfs; -1 when not found. */
+static int cpu_node(unsigned cpu)
+{
+	char path[96];
+
+	for (int node = 0; node < 64; node++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/node%d", cpu, node);
+		if (access(path, F_OK) == 0)
+			return node;
+	}
+	return -1;
+}
+
+static unsigned collect(const Virtioforwarder__StatsResponse *st, struct vio_bal_item *items)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < st->n_relay && n + 2 <= MAX_ITEMS; i++) {
+		const Virtioforwarder__RelayState *r = st->relay[i];
+		int numa = r->socket_id == UINT32_MAX ? -1 : (int)r->socket_id;
+
+		if (!r->cpu)
+			continue;
+		if (r->cpu->has_vf_to_vm && r->vf_to_vm->active)
+			items[n++] = (struct vio_bal_item){.relay = r->id, .dir = 0, .numa = numa,
+				.load = r->vf_to_vm->pkt_rate_rx_from_vf,
+				.cpu = (unsigned)r->cpu->vf_to_vm};
+		if (r->cpu->has_vm_to_vf && r->vm_to_vf->active)
+			items[n++] = (struct vio_bal_item){.relay = r->id, .dir = 1, .numa = numa,
+				.load = r->vm_to_vf->pkt_rate_rx_from_vm,
+				.cpu = (unsigned)r->cpu->vm_to_vf};
+	}
+	return n;
+}
+
+/* One UPDATE with every relay that changes; a relay's other direction keeps
+ * its CPU (the request always names both). */
+static int apply(const char *sched_ep, const Virtioforwarder__StatsResponse *st,
+		 const struct vio_bal_item *items, unsigned n)
+{
+	static Virtioforwarder__CoreSchedRequest__RelayCPU maps[MAX_ITEMS / 2];
+	static Virtioforwarder__CoreSchedRequest__RelayCPU *ptrs[MAX_ITEMS / 2];
+	Virtioforwarder__CoreSchedRequest req = VIRTIOFORWARDER__CORE_SCHED_REQUEST__INIT;
+	Virtioforwarder__CoreSchedResponse *resp;
+	size_t m = 0;
+	int rc = VIO_EXIT_OK;
+
+	for (size_t i = 0; i < st->n_relay; i++) {
+		const Virtioforwarder__RelayState *r = st->relay[i];
+		int cpu[2] = {r->cpu && r->cpu->has_vf_to_vm ? r->cpu->vf_to_vm : -1,
+			      r->cpu && r->cpu->has_vm_to_vf ? r->cpu->vm_to_vf : -1};
+		bool moved = false;
+
+		for (unsigned k = 0; k < n; k++)
+			if (items[k].relay == r->id && items[k].new_cpu != items[k].cpu) {
+				cpu[items[k].dir] = (int)items[k].new_cpu;
+				moved = true;
+			}
+		if (!moved || cpu[0] < 0 || cpu[1] < 0)
+			continue;
+		virtioforwarder__core_sched_request__relay_cpu__init(&maps[m]);
+		maps[m].relay_number = (int32_t)r->id;
+		maps[m].vf2virtio_cpu = cpu[0];
+		maps[m].virtio2vf_cpu = cpu[1];
+		ptrs[m] = &maps[m];
+		say("relay %u: VF->VM on CPU %d, VM->VF on CPU %d", r->id, cpu[0], cpu[1]);
+		m++;
+	}
+	if (!m)
+		return VIO_EXIT_OK;
+	req.op = VIRTIOFORWARDER__CORE_SCHED_REQUEST__OP__UPDATE;
+	req.n_relay_cpu_map = m;
+	req.relay_cpu_map = ptrs;
+	resp = (Virtioforwarder__CoreSchedResponse *)vio_call(
+		PROG, sched_ep, &req.base, &virtioforwarder__core_sched_response__descriptor,
+		VIO_REPLY_TIMEOUT_MS);
+	if (!resp)
+		return VIO_EXIT_NO_REPLY;
+	if (resp->status != VIRTIOFORWARDER__CORE_SCHED_RESPONSE__STATUS__OK) {
+		say("the forwarder refused the placement: %s (%s)",
+		    resp->error_code_source ? resp->error_code_source : "no reason given",
+		    resp->has_error_code ? strerror(resp->error_code) : "no error code");
+		rc = VIO_EXIT_ERROR_REPLY;
+	}
+	protobuf_c_message_free_unpacked(&resp->base, NULL);
+	return rc;
+}
+
+struct opts {
+	const char *stats_ep, *sched_ep;
+	double interval;
+	struct vio_bal_params p;
+	bool once, dry_run;
+};
+
+/* One round: measure, plan, maybe apply. */
+static int round_once(const struct opts *o)
+{
+	static struct vio_bal_item items[MAX_ITEMS];
+	unsigned cpus[VIO_MAX_WORKERS], ncpu, n;
+	struct vio_bal_cpu bc[VIO_MAX_WORKERS];
+	Virtioforwarder__StatsResponse *st;
+	double before, after;
+	int rc = VIO_EXIT_OK;
+
+	if (vio_get_workers(PROG, o->sched_ep, cpus, &ncpu))
+		return VIO_EXIT_NO_REPLY;
+	for (unsigned i = 0; i < ncpu; i++)
+		bc[i] = (struct vio_bal_cpu){.cpu = cpus[i], .numa = cpu_node(cpus[i])};
+	st = vio_get_relays(PROG, o->stats_ep, (unsigned)(o->interval * 1000));
+	if (!st)
+		return VIO_EXIT_NO_REPLY;
+	n = collect(st, items);
+	if (vio_balance(items, n, bc, ncpu, &o->p, &before, &after)) {
+		say("busiest worker CPU at %.0f pps; the new placement brings it to %.0f pps%s",
+		    before, after, o->dry_run ? " (dry run: not applied)" : "");
+		if (!o->dry_run)
+			rc = apply(o->sched_ep, st, items, n);
+	} else if (o->once) {
+		say("busiest worker CPU at %.0f pps: placement kept", before);
+	}
+	protobuf_c_message_free_unpacked(&st->base, NULL);
+	return rc;
+}
+
+static int parse_double(const char *name, const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= min && v <= max)) {
+		fprintf(stderr, PROG ": --%s=%s: expected a number from %g to %g\n", name, s, min,
+			max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{"config", required_argument, NULL, 'f'},
+		{"stats-ep", required_argument, NULL, 's'},
+		{"sched-ep", required_argument, NULL, 'S'},
+		{"interval", required_argument, NULL, 'i'},
+		{"gain", required_argument, NULL, 'g'},
+		{"min-load", required_argument, NULL, 'm'},
+		{"once", no_argument, NULL, '1'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	static struct vio_config cfg;
+	struct opts o = {.interval = 5, .p = {.min_load = 10000, .gain = 0.1}};
+	const char *conf = VIO_SYSCONF_FILE;
+	bool conf_explicit = false;
+	char err[512];
+	bool down = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "f:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			conf = optarg;
+			conf_explicit = true;
+			break;
+		case 's':
+			o.stats_ep = optarg;
+			break;
+		case 'S':
+			o.sched_ep = optarg;
+			break;
+		case 'i':
+			if (parse_double("interval", optarg, 0.2, 60, &o.interval))
+				return VIO_EXIT_USAGE;
+			break;
+		case 'g':
+			if (parse_double("gain", optarg, 0, 0.99, &o.p.gain))
+				return VIO_EXIT_USAGE;
+			break;
+		case 'm':
+			if (parse_double("min-load", optarg, 0, 1e12, &o.p.min_load))
+				return VIO_EXIT_USAGE;
+			break;
+		case '1':
+			o.once = true;
+			break;
+		case 'n':
+			o.dry_run = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return VIO_EXIT_OK;
+		default:
+			usage(stderr);
+			return VIO_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return VIO_EXIT_USAGE;
+	}
+
+	vio_config_defaults(&cfg, 64);
+	if (access(conf, F_OK) == 0 || conf_explicit) {
+		if (vio_config_load_file(&cfg, conf, err, sizeof(err))) {
+			fprintf(stderr, PROG ": %s\n", err);
+			return VIO_EXIT_USAGE;
+		}
+	}
+	if (!o.sched_ep) {
+		if (!cfg.core_sched_enable || !cfg.zmq_core_sched_ep[0]) {
+			fprintf(stderr, PROG ": core scheduling is disabled in %s: set "
+				"VIO4WD_CORE_SCHED_ENABLE=true (and restart virtio-forwarder), "
+				"or give --sched-ep\n", conf);
+			return VIO_EXIT_USAGE;
+		}
+		o.sched_ep = cfg.zmq_core_sched_ep;
+	}
+	if (!o.stats_ep) {
+		if (!cfg.zmq_stats_ep[0]) {
+			fprintf(stderr, PROG ": no stats endpoint: set VIRTIOFWD_ZMQ_STATS_EP in %s "
+				"or give --stats-ep\n", conf);
+			return VIO_EXIT_USAGE;
+		}
+		o.stats_ep = cfg.zmq_stats_ep;
+	}
+	if (o.once)
+		return round_once(&o);
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	say("balancing over %s every %.1f s (gain %.0f%%, min load %.0f pps)%s", o.sched_ep,
+	    o.interval, o.p.gain * 100, o.p.min_load, o.dry_run ? ", dry run" : "");
+	while (!stop) {
+		int rc = round_once(&o);
+
+		if (rc == VIO_EXIT_NO_REPLY) {
+			if (!down)
+				say("the forwarder does not answer; retrying every %.1f s", o.interval);
+			down = true;
+			/* vio_call waited already; sleep the rest of a window */
+			for (int i = 0; i < (int)(o.interval * 10) && !stop; i++)
+				usleep(100000);
+		} else if (down) {
+			say("the forwarder answers again");
+			down = false;
+		}
+	}
+	say("stopped");
+	return VIO_EXIT_OK;
+}
