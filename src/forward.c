@@ -6,6 +6,8 @@
 #include <rte_mbuf.h>
 #include <rte_vhost.h>
 
+#include "flowhash.h"
+
 #define VRING_RX_MASK 0x5555555555555555ULL /* even vrings: guest RX (we enqueue) */
 #define VRING_TX_MASK 0xaaaaaaaaaaaaaaaaULL /* odd vrings: guest TX (we dequeue) */
 
@@ -43,8 +45,62 @@ static inline void drop(struct rte_mbuf **pkts, uint16_t n, uint64_t *pkts_ctr,
 	rte_pktmbuf_free_bulk(pkts, n);
 }
 
-/* Deliver pkts[0..n) to the destination of d; returns how many it took.
- * Lengths are read first: a PMD may free what it sent before returning. */
+static inline uint32_t pkt_hash(const struct rte_mbuf *m)
+{
+	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+		return m->hash.rss; /* the VF's own RSS hash: per flow as well */
+	return vio_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
+}
+
+/* Several guest RX rings: each packet goes to the ring of its flow (one
+ * enqueue per ring, order kept within it).  What a full ring refused ends
+ * up in pkts[sent..n), in arrival order, for hold_rest().  Returns sent;
+ * *bytes gets their length. */
+static inline uint16_t enqueue_spread(struct vio_relay *r, uint64_t rx, struct rte_mbuf **pkts,
+				      uint16_t n, const uint32_t *len, uint64_t *bytes)
+{
+	struct rte_mbuf *grp[VIO_BURST], *rest[VIO_BURST];
+	uint8_t ring[VIO_BURST];
+	bool refused[VIO_BURST];
+	uint64_t used = 0;
+	uint16_t n_rest = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		ring[i] = (uint8_t)vio_ring_pick(rx, pkt_hash(pkts[i]));
+		used |= 1ULL << ring[i];
+		refused[i] = false;
+	}
+	while (used) {
+		unsigned v = (unsigned)__builtin_ctzll(used);
+		uint16_t m = 0, k;
+
+		used &= used - 1;
+		for (uint16_t i = 0; i < n; i++)
+			if (ring[i] == v)
+				grp[m++] = pkts[i];
+		k = rte_vhost_enqueue_burst(r->vid, (uint16_t)v, grp, m);
+		rte_pktmbuf_free_bulk(grp, k); /* enqueue copied them */
+		/* the first k of this ring's packets went; mark the others */
+		for (uint16_t i = 0, seen = 0; i < n; i++) {
+			if (ring[i] != v)
+				continue;
+			if (seen++ >= k)
+				refused[i] = true;
+			else
+				*bytes += len[i];
+		}
+	}
+	for (uint16_t i = 0; i < n; i++)
+		if (refused[i])
+			rest[n_rest++] = pkts[i];
+	for (uint16_t i = 0; i < n_rest; i++)
+		pkts[n - n_rest + i] = rest[i];
+	return (uint16_t)(n - n_rest);
+}
+
+/* Deliver pkts[0..n) to the destination of d; returns how many it took,
+ * and leaves the rest in pkts[sent..n) in their order.  Lengths are read
+ * first: a PMD may free what it sent before returning. */
 static inline uint16_t deliver(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vio_relay *r = d->relay;
@@ -59,8 +115,10 @@ static inline uint16_t deliver(struct vio_relay_dir *d, struct rte_mbuf **pkts, 
 
 		if (!rx)
 			return 0;
-		/* Queue selection by flow hash arrives with multiqueue support;
-		 * until then the first enabled guest RX ring takes everything. */
+		if (rx & (rx - 1)) {
+			sent = enqueue_spread(r, rx, pkts, n, len, &bytes);
+			goto count;
+		}
 		sent = rte_vhost_enqueue_burst(r->vid, (uint16_t)__builtin_ctzll(rx), pkts, n);
 		rte_pktmbuf_free_bulk(pkts, sent); /* enqueue copied them */
 	} else {
@@ -68,6 +126,7 @@ static inline uint16_t deliver(struct vio_relay_dir *d, struct rte_mbuf **pkts, 
 	}
 	for (uint16_t i = 0; i < sent; i++)
 		bytes += len[i];
+count:
 	stat_add(&d->st.tx_bytes, bytes);
 	stat_add(&d->st.tx_pkts, sent);
 	return sent;

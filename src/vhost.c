@@ -110,6 +110,10 @@ static int on_new_device(int vid)
 		VIO_LOG(WARNING, "relay %u: second vhost device %d refused", r->id, vid);
 		return -1;
 	}
+	if (rte_vhost_get_vring_num(vid) > VIO_MAX_VRINGS)
+		VIO_LOG(WARNING, "relay %u: the VM has %u queue pairs: the first %u are served, "
+			"the guest should not enable more (ethtool -L)", r->id,
+			rte_vhost_get_vring_num(vid) / 2, VIO_MAX_VRINGS / 2);
 	/* Guests need no kicks from us to be served: we poll. */
 	for (uint16_t q = 0; q < rte_vhost_get_vring_num(vid); q++)
 		rte_vhost_enable_guest_notification(vid, q, 0);

@@ -6,9 +6,14 @@ bytes, EtherType 0x88B5 (local experimental), payload = tag, sequence number
 and SHA-256-derived bytes.  The receiver checks every frame byte for byte,
 that all arrive, in order, with no duplicates, and prints a JSON summary.
 
-  frames.py send IFACE TAG COUNT [--dst MAC] [--burst N] [--gap-ms MS]
-  frames.py recv IFACE TAG COUNT --timeout S --out FILE
-  frames.py expect TAG COUNT      (prints the expected total bytes)
+  frames.py send IFACE TAG COUNT [--dst MAC] [--burst N] [--gap-ms MS] [--flows N]
+  frames.py recv IFACE TAG COUNT --timeout S --out FILE [--flows N]
+  frames.py expect TAG COUNT [--flows N]  (prints the expected total bytes)
+
+With --flows N, frame i belongs to flow i % N and is a UDP datagram of that
+flow (source port 10000 + flow): flows cycle through IPv4, IPv6, VLAN-tagged
+IPv4 and VLAN-tagged IPv6, so that a flow hash has something to spread.  The
+receiver then checks order within each flow (flows may interleave freely).
 """
 import argparse
 import hashlib
@@ -39,6 +44,66 @@ def make_frame(tag, i, dst=b"\xff" * 6, src=b"\x02\x00\x00\x00\x00\x01"):
     return (head + body)[:n]
 
 
+FLOW_MIN_LEN = 96
+
+
+def flow_frame_len(i):
+    return max(FLOW_MIN_LEN, frame_len(i))
+
+
+def make_flow_frame(tag, i, flows, dst=b"\xff" * 6, src=b"\x02\x00\x00\x00\x00\x01"):
+    f = i % flows
+    kind = f % 4
+    n = flow_frame_len(i)
+    head = dst + src
+    if kind >= 2:
+        head += struct.pack("!HH", 0x8100, 100 + f % 50)
+    v6 = kind % 2 == 1
+    head += struct.pack("!H", 0x86DD if v6 else 0x0800)
+    l3_len = n - len(head)
+    udp_len = l3_len - (40 if v6 else 20)
+    if v6:
+        head += struct.pack("!IHBB", 0x60000000, udp_len, 17, 64)
+        head += b"\xfd" + b"\x00" * 13 + struct.pack("!H", f) + b"\xfd" + b"\x00" * 13 + b"\xff\xff"
+    else:
+        head += struct.pack("!BBHHHBBH", 0x45, 0, l3_len, i & 0xFFFF, 0x4000, 64, 17, 0)
+        head += bytes([10, (f >> 8) & 255, f & 255, 1, 10, 255, 0, 2])
+    head += struct.pack("!HHHH", 10000 + f, 4789, udp_len, 0)
+    head += tag.encode()[:4].ljust(4, b"_") + struct.pack("!II", i, f)
+    body = b""
+    block = 0
+    while len(head) + len(body) < n:
+        body += hashlib.sha256(b"%s:%d:%d" % (tag.encode(), i, block)).digest()
+        block += 1
+    return (head + body)[:n]
+
+
+def flow_seq(data, tagb):
+    """(seq, flow) of a flow frame carrying tagb, or None."""
+    off = 12
+    et = struct.unpack("!H", data[off:off + 2])[0]
+    if et == 0x8100:
+        off += 4
+        et = struct.unpack("!H", data[off:off + 2])[0]
+    off += 2
+    if et == 0x0800:
+        off += 20
+    elif et == 0x86DD:
+        off += 40
+    else:
+        return None
+    off += 8
+    if data[off:off + 4] != tagb or len(data) < off + 12:
+        return None
+    return struct.unpack("!II", data[off + 4:off + 12])
+
+
+def total_bytes(count, flows):
+    if flows:
+        return sum(flow_frame_len(i) for i in range(count))
+    return sum(frame_len(i) for i in range(count))
+
+
 def parse_mac(s):
     return bytes(int(x, 16) for x in s.split(":"))
 
@@ -49,7 +114,7 @@ def cmd_send(a):
     dst = parse_mac(a.dst) if a.dst else b"\xff" * 6
     sent = 0
     for i in range(a.count):
-        f = make_frame(a.tag, i, dst)
+        f = make_flow_frame(a.tag, i, a.flows, dst) if a.flows else make_frame(a.tag, i, dst)
         while True:
             try:
                 s.send(f)
@@ -59,12 +124,33 @@ def cmd_send(a):
         sent += 1
         if sent % a.burst == 0:
             time.sleep(a.gap_ms / 1000.0)
-    print(json.dumps({"sent": sent, "bytes": sum(frame_len(i) for i in range(a.count))}))
+    print(json.dumps({"sent": sent, "bytes": total_bytes(a.count, a.flows)}))
+
+
+SOL_PACKET = 263
+PACKET_AUXDATA = 8
+TP_STATUS_VLAN_VALID = 0x10
+TP_STATUS_VLAN_TPID_VALID = 0x40
+
+
+def with_vlan(data, anc):
+    """The kernel strips a received frame's VLAN tag into the auxiliary
+    data: put it back where it was."""
+    for level, typ, val in anc:
+        if level != SOL_PACKET or typ != PACKET_AUXDATA or len(val) < 20:
+            continue
+        status, _, _, _, _, tci, tpid = struct.unpack("IIIHHHH", val[:20])
+        if status & TP_STATUS_VLAN_VALID:
+            if not status & TP_STATUS_VLAN_TPID_VALID:
+                tpid = 0x8100
+            return data[:12] + struct.pack("!HH", tpid, tci) + data[12:]
+    return data
 
 
 def cmd_recv(a):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024 * 1024)
+    s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
     s.bind((a.iface, 0))
     s.settimeout(0.2)
     tagb = a.tag.encode()[:4].ljust(4, b"_")
@@ -73,6 +159,7 @@ def cmd_recv(a):
     bad = 0
     dup_or_reorder = 0
     next_seq = 0
+    flow_next = {}
     seen = set()
     first_bad = None
     deadline = time.time() + a.timeout
@@ -80,22 +167,35 @@ def cmd_recv(a):
     open(a.out + ".ready", "w").close()
     while got < a.count and time.time() < deadline:
         try:
-            data, addr = s.recvfrom(65535)
+            data, anc, _, addr = s.recvmsg(65535, socket.CMSG_SPACE(32))
         except socket.timeout:
             continue
         if addr[2] == PACKET_OUTGOING or len(data) < 22:
             continue
-        if struct.unpack("!H", data[12:14])[0] != ETHERTYPE or data[14:18] != tagb:
-            continue
-        seq = struct.unpack("!I", data[18:22])[0]
-        if seq in seen:
-            dup_or_reorder += 1
-            continue
-        seen.add(seq)
-        if seq != next_seq:
-            dup_or_reorder += 1
-        next_seq = seq + 1
-        exp = make_frame(a.tag, seq, data[0:6], data[6:12])
+        data = with_vlan(data, anc)
+        if a.flows:
+            sf = flow_seq(data, tagb)
+            if sf is None:
+                continue
+            seq, flow = sf
+            if seq in seen or seq < flow_next.get(flow, 0) or seq % a.flows != flow:
+                dup_or_reorder += 1
+                continue
+            seen.add(seq)
+            flow_next[flow] = seq + 1
+            exp = make_flow_frame(a.tag, seq, a.flows, data[0:6], data[6:12])
+        else:
+            if struct.unpack("!H", data[12:14])[0] != ETHERTYPE or data[14:18] != tagb:
+                continue
+            seq = struct.unpack("!I", data[18:22])[0]
+            if seq in seen:
+                dup_or_reorder += 1
+                continue
+            seen.add(seq)
+            if seq != next_seq:
+                dup_or_reorder += 1
+            next_seq = seq + 1
+            exp = make_frame(a.tag, seq, data[0:6], data[6:12])
         if data != exp:
             bad += 1
             if first_bad is None:
@@ -120,21 +220,24 @@ def main():
     ps.add_argument("--dst")
     ps.add_argument("--burst", type=int, default=32)
     ps.add_argument("--gap-ms", type=float, default=1.0)
+    ps.add_argument("--flows", type=int, default=0)
     pr = sub.add_parser("recv")
     pr.add_argument("iface")
     pr.add_argument("tag")
     pr.add_argument("count", type=int)
     pr.add_argument("--timeout", type=float, default=30)
     pr.add_argument("--out", required=True)
+    pr.add_argument("--flows", type=int, default=0)
     pe = sub.add_parser("expect")
     pe.add_argument("tag")
     pe.add_argument("count", type=int)
+    pe.add_argument("--flows", type=int, default=0)
     a = p.parse_args()
     if a.cmd == "send":
         return cmd_send(a)
     if a.cmd == "recv":
         return cmd_recv(a)
-    print(sum(frame_len(i) for i in range(a.count)))
+    print(total_bytes(a.count, a.flows))
     return 0
 
 
