@@ -194,3 +194,20 @@ path_ready() {
 	done
 	return 1
 }
+
+# ring_used NAME RELAY NRINGS: "ring=used" for the first NRINGS guest rings of
+# RELAY, from the ring dump a daemon started with --loglevel=7 logs on SIGUSR1
+# (used = descriptors returned to the guest: packets, one buffer each).
+ring_used() {
+	local name=$1 relay=$2 before
+	before=$(grep -c "DEBUG stats: relay $relay ring 0:" "$T/$name.log" || true)
+	kill -USR1 "${PID[$name]}"
+	for _ in $(seq 1 50); do
+		[ "$(grep -c "DEBUG stats: relay $relay ring 0:" "$T/$name.log" || true)" -gt "$before" ] &&
+			break
+		sleep 0.1
+	done
+	sleep 0.2
+	grep "DEBUG stats: relay $relay ring " "$T/$name.log" | tail -n "$3" |
+		sed -E 's/.* ring ([0-9]+): .* used=([0-9]+) .*/\1=\2/'
+}

@@ -44,20 +44,6 @@ wait_count() { # PATTERN N: until the daemon's log has N lines with PATTERN
 	return 1
 }
 
-# ring_counts: "ring=used" for every ring of relay 1, from the ring dump.
-ring_counts() {
-	local before
-	before=$(grep -c "DEBUG stats: relay 1 ring 0:" "$T/d.log" || true)
-	kill -USR1 "${PID[d]}"
-	for _ in $(seq 1 50); do
-		[ "$(grep -c "DEBUG stats: relay 1 ring 0:" "$T/d.log" || true)" -gt "$before" ] && break
-		sleep 0.1
-	done
-	sleep 0.2
-	grep "DEBUG stats: relay 1 ring " "$T/d.log" | tail -n "$1" |
-		sed -E 's/.* ring ([0-9]+): .* used=([0-9]+) .*/\1=\2/'
-}
-
 # run QUEUES ENABLED FLOWS COUNT
 run() {
 	local q=$1 en=$2 flows=$3 n=$4 tag=MQ$1 rx=0 tx=0 r u bad=""
@@ -69,7 +55,7 @@ run() {
 	for _ in $(seq 1 100); do [ -e "$T/$tag.json.ready" ] && break; sleep 0.1; done
 	ip netns exec "$nsvf" $FRAMES send vf0 $tag $n --flows $flows --burst 8 --gap-ms 1 >/dev/null
 	wait $rp || fail "$q pairs: frames lost, corrupted or out of flow order: $(cat "$T/$tag.json")"
-	for kv in $(ring_counts $((2 * q))); do
+	for kv in $(ring_used d 1 $((2 * q))); do
 		r=${kv%=*}
 		u=${kv#*=}
 		if [ "$r" -lt $((2 * en)) ]; then
@@ -79,10 +65,10 @@ run() {
 			[ "$u" = 0 ] || bad="$bad ring$r(disabled,used=$u)"
 		fi
 	done
-	[ -z "$bad" ] || fail "$q pairs, $en enabled: $bad; rings: $(ring_counts $((2 * q)) | tr '\n' ' ')"
+	[ -z "$bad" ] || fail "$q pairs, $en enabled: $bad; rings: $(ring_used d 1 $((2 * q)) | tr '\n' ' ')"
 	[ $rx = $n ] && [ $tx = $n ] ||
 		fail "$q pairs: $rx frames over the RX rings, $tx over the TX rings, expected $n each"
-	log "$q pairs ($en enabled), $flows flows: $n frames back in flow order; per ring: $(ring_counts $((2 * en)) | tr '\n' ' ')"
+	log "$q pairs ($en enabled), $flows flows: $n frames back in flow order; per ring: $(ring_used d 1 $((2 * en)) | tr '\n' ' ')"
 	stop_name "vm$q" TERM
 	wait_count "relay 1: VM disconnected" $connects || fail "vm$q did not disconnect"
 	sleep 0.5

@@ -66,8 +66,9 @@ def make_flow_frame(tag, i, flows, dst=b"\xff" * 6, src=b"\x02\x00\x00\x00\x00\x
         head += struct.pack("!IHBB", 0x60000000, udp_len, 17, 64)
         head += b"\xfd" + b"\x00" * 13 + struct.pack("!H", f) + b"\xfd" + b"\x00" * 13 + b"\xff\xff"
     else:
-        head += struct.pack("!BBHHHBBH", 0x45, 0, l3_len, i & 0xFFFF, 0x4000, 64, 17, 0)
-        head += bytes([10, (f >> 8) & 255, f & 255, 1, 10, 255, 0, 2])
+        ip = struct.pack("!BBHHHBBH", 0x45, 0, l3_len, i & 0xFFFF, 0x4000, 64, 17, 0)
+        ip += bytes([10, (f >> 8) & 255, f & 255, 1, 10, 255, 0, 2])
+        head += ip[:10] + struct.pack("!H", ip_checksum(ip)) + ip[12:]
     head += struct.pack("!HHHH", 10000 + f, 4789, udp_len, 0)
     head += tag.encode()[:4].ljust(4, b"_") + struct.pack("!II", i, f)
     body = b""
@@ -76,6 +77,13 @@ def make_flow_frame(tag, i, flows, dst=b"\xff" * 6, src=b"\x02\x00\x00\x00\x00\x
         body += hashlib.sha256(b"%s:%d:%d" % (tag.encode(), i, block)).digest()
         block += 1
     return (head + body)[:n]
+
+
+def ip_checksum(h):
+    s = sum(struct.unpack("!%dH" % (len(h) // 2), h))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
 
 
 def flow_seq(data, tagb):

@@ -3,6 +3,11 @@
 # Prints "GUEST: ..." lines on the console for the host to check, serves a
 # random file over HTTP, downloads one from the host, then powers off once
 # the host publishes http://PEER:8000/done (or after 90 s).
+# With vio.mq=A,B,C (multiqueue test) it instead routes: it forwards what
+# the host sends it back to the host (a forwarded packet's TX queue follows
+# its flow hash, unlike a socket's), and for each count k-th in the list sets
+# that many combined channels, prints "GUEST: PHASE k READY", and waits for
+# http://PEER:8000/go<k> before the next.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -15,6 +20,7 @@ for x in $(cat /proc/cmdline); do
 	case $x in
 	vio.ip=*) IP=${x#vio.ip=} ;;
 	vio.peer=*) PEER=${x#vio.peer=} ;;
+	vio.mq=*) MQ=${x#vio.mq=} ;;
 	esac
 done
 ip link set lo up
@@ -22,6 +28,32 @@ ip link set eth0 up
 ip addr add "$IP" dev eth0
 echo "GUEST: FEATURES $(cat /sys/bus/virtio/devices/virtio0/features)"
 if ping -c 3 -W 3 "$PEER" >/dev/null; then echo "GUEST: PING OK"; else echo "GUEST: PING FAIL"; fi
+wait_for() { # URL: until the host publishes it (up to 90 s)
+	i=0
+	while [ $i -lt 180 ]; do
+		wget -q -O /dev/null "$1" 2>/dev/null && return 0
+		sleep 0.5
+		i=$((i + 1))
+	done
+	return 1
+}
+if [ -n "${MQ:-}" ]; then
+	echo 1 >/proc/sys/net/ipv4/ip_forward
+	for c in all default eth0; do
+		echo 0 >/proc/sys/net/ipv4/conf/$c/send_redirects
+		echo 0 >/proc/sys/net/ipv4/conf/$c/rp_filter
+	done
+	ip route add default via "$PEER"
+	k=1
+	for n in $(echo "$MQ" | tr ',' ' '); do
+		echo "GUEST: CHANNELS $(setchannels eth0 "$n" | tr ' ' '_')"
+		echo "GUEST: PHASE $k READY"
+		wait_for "http://$PEER:8000/go$k"
+		k=$((k + 1))
+	done
+	echo "GUEST: DONE"
+	poweroff -f
+fi
 if wget -q -O /tmp/down "http://$PEER:8000/blob"; then
 	echo "GUEST: DOWN $(md5sum /tmp/down | cut -d' ' -f1)"
 else

@@ -10,7 +10,8 @@ out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 if [ -s "$out/vmlinuz" ] && [ -s "$out/initramfs.cpio.gz" ] &&
-	[ "$out/initramfs.cpio.gz" -nt "$here/guest-init.sh" ]; then
+	[ "$out/initramfs.cpio.gz" -nt "$here/guest-init.sh" ] &&
+	[ "$out/initramfs.cpio.gz" -nt "$here/setchannels.c" ]; then
 	exit 0
 fi
 work=$(mktemp -d)
@@ -36,6 +37,9 @@ for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_p
 	*) cp "$f" "$root/lib/$m.ko" ;;
 	esac
 done
+# busybox has no ethtool: a static helper sets the channel count
+cc -static -O2 -o "$root/bin/setchannels" "$here/setchannels.c" ||
+	{ echo "mkguest: cannot build setchannels"; exit 1; }
 cp "$here/guest-init.sh" "$root/init"
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 >"$out/initramfs.cpio.gz")
