@@ -94,6 +94,13 @@ static uint32_t hash_ipv4(const uint8_t *ip, const uint8_t *end)
 	return hash_ip(ip + 12, 4, ip[9], frag ? NULL : ip + ihl, end);
 }
 
+/* Hop-by-hop (0), routing (43), fragment (44), authentication (51),
+ * destination options (60). */
+static bool is_v6_ext(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60;
+}
+
 static uint32_t hash_ipv6(const uint8_t *ip, const uint8_t *end)
 {
 	const uint8_t *p = ip + 40;
@@ -102,30 +109,17 @@ static uint32_t hash_ipv6(const uint8_t *ip, const uint8_t *end)
 	if (ip + 40 > end || (ip[0] >> 4) != 6)
 		return 0;
 	nh = ip[6];
-	for (int i = 0; i < MAX_V6_EXT; i++) {
-		switch (nh) {
-		case 0:  /* hop-by-hop */
-		case 43: /* routing */
-		case 60: /* destination options */
-			if (p + 8 > end)
-				return hash_ip(ip + 8, 16, nh, NULL, end);
-			nh = p[0];
-			p += (p[1] + 1u) * 8;
-			continue;
-		case 51: /* authentication header */
-			if (p + 8 > end)
-				return hash_ip(ip + 8, 16, nh, NULL, end);
-			nh = p[0];
-			p += (p[1] + 2u) * 4;
-			continue;
-		case 44: /* fragment: addresses and the inner protocol only */
-			if (p + 8 > end)
-				return hash_ip(ip + 8, 16, nh, NULL, end);
+	for (int i = 0; i < MAX_V6_EXT && is_v6_ext(nh); i++) {
+		uint8_t next;
+
+		if (p + 8 > end) /* truncated: what we have */
+			return hash_ip(ip + 8, 16, nh, NULL, end);
+		if (nh == 44) /* fragment: addresses and the inner protocol only */
 			return hash_ip(ip + 8, 16, p[0], NULL, end);
-		default:
-			break;
-		}
-		break;
+		next = p[0];
+		/* the authentication header counts 4-byte units, the others 8 */
+		p += nh == 51 ? (p[1] + 2u) * 4 : (p[1] + 1u) * 8;
+		nh = next;
 	}
 	return hash_ip(ip + 8, 16, nh, p, end);
 }

@@ -33,15 +33,20 @@ def frame_len(i):
     return MIN_LEN + (i * 7919) % (MAX_LEN - MIN_LEN + 1)
 
 
-def make_frame(tag, i, dst=b"\xff" * 6, src=b"\x02\x00\x00\x00\x00\x01"):
-    n = frame_len(i)
-    head = dst + src + struct.pack("!H", ETHERTYPE) + tag.encode()[:4].ljust(4, b"_") + struct.pack("!I", i)
+def fill(head, tag, i, n):
+    """head followed by bytes derived from (tag, i), n bytes in all."""
     body = b""
     block = 0
     while len(head) + len(body) < n:
         body += hashlib.sha256(b"%s:%d:%d" % (tag.encode(), i, block)).digest()
         block += 1
     return (head + body)[:n]
+
+
+def make_frame(tag, i, dst=b"\xff" * 6, src=b"\x02\x00\x00\x00\x00\x01"):
+    n = frame_len(i)
+    head = dst + src + struct.pack("!H", ETHERTYPE) + tag.encode()[:4].ljust(4, b"_") + struct.pack("!I", i)
+    return fill(head, tag, i, n)
 
 
 FLOW_MIN_LEN = 96
@@ -71,12 +76,7 @@ def make_flow_frame(tag, i, flows, dst=b"\xff" * 6, src=b"\x02\x00\x00\x00\x00\x
         head += ip[:10] + struct.pack("!H", ip_checksum(ip)) + ip[12:]
     head += struct.pack("!HHHH", 10000 + f, 4789, udp_len, 0)
     head += tag.encode()[:4].ljust(4, b"_") + struct.pack("!II", i, f)
-    body = b""
-    block = 0
-    while len(head) + len(body) < n:
-        body += hashlib.sha256(b"%s:%d:%d" % (tag.encode(), i, block)).digest()
-        block += 1
-    return (head + body)[:n]
+    return fill(head, tag, i, n)
 
 
 def ip_checksum(h):
