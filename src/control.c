@@ -30,8 +30,16 @@ static int be_relay(unsigned id, struct vio_ctl_relay *out)
 	out->vf_started = r->port_started;
 	if (r->sock_registered)
 		snprintf(out->socket, sizeof(out->socket), "%s", r->sock_path);
-	if (r->has_vf)
+	out->vf_link = -1;
+	if (r->has_vf) {
+		struct vio_vf_link l;
+
 		out->vf = r->vf;
+		vio_vf_link_get(r->port_id, &l);
+		out->vf_link = l.state;
+		out->vf_speed = l.speed;
+		out->vf_link_changes = l.changes;
+	}
 	for (int d = 0; d < VIO_NB_DIRS; d++) {
 		out->cpu[d] = r->dirs[d].listed ? r->dirs[d].cpu : -1;
 		out->pinned[d] = r->dirs[d].pinned_cpu;

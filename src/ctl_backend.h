@@ -27,6 +27,9 @@ struct vio_ctl_relay {
 	bool vf_started;                   /* the VF port is started */
 	char socket[VIO_CTL_PATH_MAX];     /* "" without socket */
 	struct vio_vf_dev vf;              /* valid when has_vf */
+	int vf_link;                       /* 1 up, 0 down, -1 unknown */
+	uint32_t vf_speed;                 /* Mb/s, 0 unknown */
+	uint64_t vf_link_changes;
 	int cpu[VIO_NB_DIRS];              /* worker CPU, -1 when none */
 	int pinned[VIO_NB_DIRS];           /* pinned CPU (config, core_sched), -1 */
 	bool running[VIO_NB_DIRS];         /* on a worker's task list */

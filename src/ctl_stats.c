@@ -142,6 +142,11 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 	m->rs.vhost = &m->vhost;
 	if (r->has_vf) {
 		m->vf.pci_addr_str = (char *)r->vf.name;
+		if (r->vf_link >= 0)
+			SET(m->vf, link_up, r->vf_link > 0);
+		if (r->vf_speed)
+			SET(m->vf, link_speed_mbps, r->vf_speed);
+		SET(m->vf, link_changes, r->vf_link_changes);
 		m->rs.vf = &m->vf;
 	}
 	if (r->cpu[VIO_DIR_VF_TO_VM] >= 0)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "vf_events.h"
 
 static char pidfile[PATH_MAX];
 
@@ -31,6 +32,8 @@ void vio_signals_block(sigset_t *set)
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGHUP);
 	sigaddset(set, SIGUSR1);
+	if (vio_vf_events_test_enabled())
+		sigaddset(set, SIGUSR2); /* test hook: deliver a VF event */
 	pthread_sigmask(SIG_BLOCK, set, NULL);
 	/* Input signals (SIGIO, and the real-time signal net_tap raises for
 	 * new packets) belong to the workers, which unblock them: handled on

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "relay.h"
 #include "stats.h"
+#include "vf_events.h"
 #include "vf_port.h"
 #include "vhost.h"
 #include "vio_build_config.h"
@@ -115,6 +116,9 @@ static void wait_for_signals(const sigset_t *set)
 		case SIGUSR1:
 			vio_stats_log_all();
 			break;
+		case SIGUSR2: /* only in the set with VIO_TEST_VF_EVENT */
+			vio_vf_events_test_inject();
+			break;
 		}
 	}
 }
@@ -182,6 +186,7 @@ int main(int argc, char **argv)
 	}
 	vio_relays_init(&cfg);
 	vio_vhost_init(&cfg);
+	vio_vf_events_start();
 	if (start_relays(err, sizeof(err)) || vio_control_start(&cfg, err, sizeof(err)))
 		goto fail_relays;
 	if (cfg.daemonize && vio_pidfile_write(cfg.pid_dir))
@@ -201,6 +206,7 @@ int main(int argc, char **argv)
 
 	vio_control_stop();
 	vio_stats_log_all();
+	vio_vf_events_stop();
 	vio_relays_fini();
 	vio_workers_stop();
 	vio_workers_fini();
@@ -211,6 +217,7 @@ int main(int argc, char **argv)
 	return 0;
 
 fail_relays:
+	vio_vf_events_stop();
 	vio_relays_fini();
 	vio_workers_stop();
 	vio_workers_fini();

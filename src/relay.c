@@ -45,6 +45,11 @@ void vio_ctl_unlock(void)
 	pthread_mutex_unlock(&ctl_lock);
 }
 
+bool vio_ctl_trylock(void)
+{
+	return pthread_mutex_trylock(&ctl_lock) == 0;
+}
+
 int vio_relays_init(const struct vio_config *c)
 {
 	cfg = c;
@@ -187,10 +192,35 @@ static void reset_stats_if_new(struct vio_relay *r)
 		memset(&r->dirs[d].st, 0, sizeof(r->dirs[d].st));
 }
 
+/* Start the VF port if the VM is there (nothing flows to a VF before). */
+static void start_port(struct vio_relay *r)
+{
+	int rc;
+
+	if (!r->has_vf || r->port_started || !r->vm_running)
+		return;
+	rc = vio_vf_start(r->port_id);
+	if (rc) {
+		VIO_LOG(ERR, "relay %u: cannot start port %u (%s): %s", r->id, r->port_id,
+			r->vf.name, strerror(-rc));
+		return;
+	}
+	r->port_started = true;
+	vio_vf_link_watch(r->port_id, true);
+}
+
+static void stop_port(struct vio_relay *r)
+{
+	if (!r->port_started)
+		return;
+	vio_vf_link_watch(r->port_id, false);
+	vio_vf_stop(r->port_id);
+	r->port_started = false;
+}
+
 int vio_relay_vm_up(struct vio_relay *r, int vid)
 {
 	char ifname[PATH_MAX];
-	int rc;
 
 	if (r->vm_running) {
 		VIO_LOG(WARNING, "relay %u: vhost device %d refused: device %d is running",
@@ -200,14 +230,7 @@ int vio_relay_vm_up(struct vio_relay *r, int vid)
 	r->vid = vid;
 	r->vm_running = true;
 	r->vm_numa = rte_vhost_get_numa_node(vid);
-	if (r->has_vf && !r->port_started) {
-		rc = vio_vf_start(r->port_id);
-		if (rc)
-			VIO_LOG(ERR, "relay %u: cannot start port %u (%s): %s", r->id, r->port_id,
-				r->vf.name, strerror(-rc));
-		else
-			r->port_started = true;
-	}
+	start_port(r);
 	vio_relay_resume(r);
 	rte_vhost_get_ifname(vid, ifname, sizeof(ifname));
 	VIO_LOG(INFO, "relay %u: VM connected on %s (vhost device %d, %u rings)%s", r->id,
@@ -222,10 +245,7 @@ void vio_relay_vm_down(struct vio_relay *r)
 		vio_forward_release(&r->dirs[d]);
 		r->dirs[d].cpu = r->dirs[d].pinned_cpu;
 	}
-	if (r->port_started) {
-		vio_vf_stop(r->port_id);
-		r->port_started = false;
-	}
+	stop_port(r);
 	r->vid = -1;
 	r->vm_running = false;
 	r->vm_numa = -1;
@@ -288,14 +308,10 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char
 	r->pool = pool;
 	r->vf_numa = vio_vf_numa(port);
 	r->has_vf = true;
-	if (r->vm_running) {
-		rc = vio_vf_start(port);
-		if (rc)
-			VIO_LOG(ERR, "relay %u: cannot start port %u: %s", r->id, port,
-				strerror(-rc));
-		else
-			r->port_started = true;
-	}
+	if (vio_vf_events_register(port, r->id))
+		VIO_LOG(WARNING, "relay %u: port %u reports no link or removal events", r->id,
+			port);
+	start_port(r);
 	vio_relay_resume(r);
 	VIO_LOG(INFO, "relay %u: VF %s attached as port %u (NUMA %d)", r->id, dev->devargs,
 		port, r->vf_numa);
@@ -318,6 +334,22 @@ int vio_relay_add_vf(unsigned id, const struct vio_vf_dev *dev, char *err, size_
 	}
 	vio_ctl_unlock();
 	return rc;
+}
+
+/* Lock held, relay quiesced: drop the VF; VM->VF goes on draining the guest,
+ * counting what it drops. */
+static void drop_vf_locked(struct vio_relay *r)
+{
+	for (int d = 0; d < VIO_NB_DIRS; d++)
+		vio_forward_release(&r->dirs[d]);
+	stop_port(r);
+	r->has_vf = false;
+	vio_relay_resume(r);
+	vio_vf_events_unregister(r->port_id);
+	vio_vf_detach(r->port_id);
+	rte_mempool_free(r->pool);
+	r->pool = NULL;
+	r->vf_numa = -1;
 }
 
 int vio_relay_remove_vf(unsigned id, char *err, size_t errlen)
@@ -343,21 +375,55 @@ int vio_relay_remove_vf(unsigned id, char *err, size_t errlen)
 		snprintf(err, errlen, "relay %u: workers did not release it in time", id);
 		goto out;
 	}
-	for (int d = 0; d < VIO_NB_DIRS; d++)
-		vio_forward_release(&r->dirs[d]);
-	if (r->port_started)
-		vio_vf_stop(r->port_id);
-	r->port_started = false;
-	r->has_vf = false;
-	vio_relay_resume(r); /* VM->VF keeps draining the guest, counting drops */
-	vio_vf_detach(r->port_id);
-	rte_mempool_free(r->pool);
-	r->pool = NULL;
-	r->vf_numa = -1;
+	drop_vf_locked(r);
 	VIO_LOG(INFO, "relay %u: VF %s detached", id, r->vf.name);
 out:
 	vio_ctl_unlock();
 	return rc;
+}
+
+/* A reset the driver asked for: the port is stopped, reset and configured
+ * again on the same buffers; on failure the VF is dropped (a port we cannot
+ * configure is one a worker must not poll). */
+static void reset_vf_locked(struct vio_relay *r)
+{
+	struct vio_vf_opts opts = {.jumbo = cfg->jumbo, .relay_id = r->id};
+	char err[VIO_ERR_MAX];
+	int rc;
+
+	for (int d = 0; d < VIO_NB_DIRS; d++)
+		vio_forward_release(&r->dirs[d]);
+	if (r->port_started) /* the reset stops it */
+		vio_vf_link_watch(r->port_id, false);
+	r->port_started = false;
+	rc = vio_vf_reset(r->port_id, r->pool, &opts, err, sizeof(err));
+	if (rc) {
+		VIO_LOG(ERR, "relay %u: VF %s: %s; dropping the VF", r->id, r->vf.name, err);
+		drop_vf_locked(r);
+		return;
+	}
+	r->vf_rx_intr = opts.rx_intr;
+	start_port(r);
+	vio_relay_resume(r);
+	VIO_LOG(NOTICE, "relay %u: VF %s reset and running again", r->id, r->vf.name);
+}
+
+int vio_relay_vf_event(unsigned id, uint16_t port, enum vio_vf_event ev)
+{
+	struct vio_relay *r = vio_relay_get(id);
+
+	if (!r || !r->has_vf || r->port_id != port)
+		return -ENOENT;
+	if (r->busy || vio_relay_quiesce(r))
+		return -EAGAIN;
+	if (ev == VIO_VF_EV_RESET) {
+		reset_vf_locked(r);
+		return 0;
+	}
+	drop_vf_locked(r);
+	VIO_LOG(WARNING, "relay %u: VF %s is gone: detached (attach a VF again to resume "
+		"forwarding)", id, r->vf.name);
+	return 0;
 }
 
 int vio_relay_add_socket(unsigned id, const char *path, char *err, size_t errlen)

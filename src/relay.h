@@ -28,6 +28,7 @@
 #include "config.h"
 #include "counters.h"
 #include "parse.h"
+#include "vf_events.h"
 
 #define VIO_BURST 32
 #define VIO_MAX_VRINGS 64   /* 32 queue pairs */
@@ -104,6 +105,8 @@ void vio_relays_fini(void);
 
 void vio_ctl_lock(void);
 void vio_ctl_unlock(void);
+/* For the EAL interrupt thread, which must never wait for control. */
+bool vio_ctl_trylock(void);
 
 /* [ctl] lookups */
 struct vio_relay *vio_relay_get(unsigned id);
@@ -132,6 +135,11 @@ int vio_relay_remove_socket(unsigned id, char *err, size_t errlen);
  * holds go with it, so nothing is lost or reordered. */
 int vio_relay_move(unsigned id, unsigned cpu_vf_to_vm, unsigned cpu_vm_to_vf, char *err,
 		   size_t errlen);
+
+/* A VF event (vf_events.c), control lock held: drop a removed VF, or
+ * reset and reconfigure one that asks for it.  -ENOENT when port is no longer
+ * the relay's VF, -EAGAIN when the relay is busy (try again later). */
+int vio_relay_vf_event(unsigned id, uint16_t port, enum vio_vf_event ev);
 
 /* vhost callbacks (vhost.c) hand the device over with these, lock held. */
 int vio_relay_vm_up(struct vio_relay *r, int vid);

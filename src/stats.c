@@ -80,18 +80,22 @@ void vio_stats_log_all(void)
 	for (unsigned i = 0; i < vio_max_relays(); i++) {
 		const struct vio_relay *r = vio_relay_get(i);
 		struct vio_dir_stats s[VIO_NB_DIRS];
+		struct vio_vf_link link = {.state = -1};
 
 		if (!vio_relay_in_use(r))
 			continue;
 		vio_stats_read(r, s);
+		if (r->has_vf)
+			vio_vf_link_get(r->port_id, &link);
 		if (!r->has_vf && !r->vm_running && !s[0].rx_pkts && !s[1].rx_pkts)
 			continue; /* an idle socket: nothing to say */
 		/* One parseable line per relay: key=value pairs. */
-		VIO_LOG(NOTICE, "relay %u: vf=%s vm=%s pool_free=%u/%u "
+		VIO_LOG(NOTICE, "relay %u: vf=%s vm=%s link=%s link_changes=%lu pool_free=%u/%u "
 			"vf_to_vm.rx=%lu/%lu vf_to_vm.tx=%lu/%lu vf_to_vm.drop_full=%lu/%lu "
 			"vf_to_vm.drop_nc=%lu/%lu vm_to_vf.rx=%lu/%lu vm_to_vf.tx=%lu/%lu "
 			"vm_to_vf.drop_full=%lu/%lu vm_to_vf.drop_nc=%lu/%lu",
 			i, r->has_vf ? r->vf.name : "none", r->vm_running ? "connected" : "none",
+			link.state > 0 ? "up" : link.state == 0 ? "down" : "unknown", link.changes,
 			r->pool ? rte_mempool_avail_count(r->pool) : 0, r->pool ? r->pool->size : 0,
 			s[0].rx_pkts, s[0].rx_bytes, s[0].tx_pkts, s[0].tx_bytes, s[0].full_pkts,
 			s[0].full_bytes, s[0].nc_pkts, s[0].nc_bytes, s[1].rx_pkts, s[1].rx_bytes,

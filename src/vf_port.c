@@ -139,6 +139,11 @@ int vio_vf_configure(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts
 		mtu = info.max_mtu;
 	}
 	conf.rxmode.mtu = mtu;
+	/* Link changes and removal come as interrupts where the port has them. */
+	if (*info.dev_flags & RTE_ETH_DEV_INTR_LSC)
+		conf.intr_conf.lsc = 1;
+	if (*info.dev_flags & RTE_ETH_DEV_INTR_RMV)
+		conf.intr_conf.rmv = 1;
 	/* RX interrupts let an idle worker sleep until the VF has traffic;
 	 * ports without them are polled with timed sleeps. */
 	conf.intr_conf.rxq = 1;
@@ -172,6 +177,26 @@ int vio_vf_configure(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts
 		VIO_LOG(WARNING, "relay %u: cannot set MTU %u on port %u: %s", o->relay_id, mtu,
 			port, strerror(-rc));
 	return 0;
+}
+
+int vio_vf_reset(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts *o, char *err,
+		 size_t errlen)
+{
+	int rc = rte_eth_dev_reset(port);
+
+	if (rc == -ENOTSUP) {
+		/* No reset in this driver: a stop and a new configuration is
+		 * what it can do. */
+		VIO_LOG(INFO, "relay %u: port %u has no reset: reconfiguring it", o->relay_id,
+			port);
+		vio_vf_stop(port);
+		rc = 0;
+	}
+	if (rc) {
+		snprintf(err, errlen, "reset of port %u failed: %s", port, strerror(-rc));
+		return rc;
+	}
+	return vio_vf_configure(port, pool, o, err, errlen);
 }
 
 int vio_vf_start(uint16_t port)

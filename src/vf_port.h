@@ -34,6 +34,11 @@ struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo);
 int vio_vf_configure(uint16_t port_id, struct rte_mempool *pool, struct vio_vf_opts *o,
 		     char *err, size_t errlen);
 
+/* Reset the port (a driver's request) and configure it again on pool, as
+ * vio_vf_configure does; not started. */
+int vio_vf_reset(uint16_t port_id, struct rte_mempool *pool, struct vio_vf_opts *o, char *err,
+		 size_t errlen);
+
 int vio_vf_start(uint16_t port_id);
 void vio_vf_stop(uint16_t port_id);
 

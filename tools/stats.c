@@ -56,6 +56,9 @@ static void flat_field(const char *prefix, const ProtobufCMessage *msg, const ch
 			return;
 		snprintf(val, sizeof(val), "%d", *(const int32_t *)p);
 		break;
+	case PROTOBUF_C_TYPE_UINT32:
+		snprintf(val, sizeof(val), "%u", *(const uint32_t *)p);
+		break;
 	case PROTOBUF_C_TYPE_FLOAT:
 		vio_pb_format_float(val, sizeof(val), *(const float *)p);
 		break;
@@ -107,8 +110,15 @@ static void print_flat(const Response *r)
 			flat_field(p, &s->cpu->base, "vf_to_vm");
 			flat_field(p, &s->cpu->base, "vm_to_vf");
 		}
-		if (s->vf && s->vf->pci_addr_str)
-			printf("%s.vf.pci_addr_str=%s\n", relay, s->vf->pci_addr_str);
+		if (s->vf) {
+			char p[48];
+
+			snprintf(p, sizeof(p), "%s.vf", relay);
+			flat_field(p, &s->vf->base, "pci_addr_str");
+			flat_field(p, &s->vf->base, "link_up");
+			flat_field(p, &s->vf->base, "link_speed_mbps");
+			flat_field(p, &s->vf->base, "link_changes");
+		}
 		if (s->vhost)
 			printf("%s.vhost.vhost_socket_name=%s\n", relay, s->vhost->vhost_socket_name);
 		flat_dir(relay, "vf_to_vm", &s->vf_to_vm->base, s->cpu && s->cpu->has_vf_to_vm,
