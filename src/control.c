@@ -39,6 +39,7 @@ static int be_relay(unsigned id, struct vio_ctl_relay *out)
 		out->vf_link = l.state;
 		out->vf_speed = l.speed;
 		out->vf_link_changes = l.changes;
+		out->vf_rx_errors = vio_stats_vf_rx_errors(r);
 	}
 	for (int d = 0; d < VIO_NB_DIRS; d++) {
 		out->cpu[d] = r->dirs[d].listed ? r->dirs[d].cpu : -1;

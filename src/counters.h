@@ -14,6 +14,7 @@ struct vio_dir_stats {
 	uint64_t tx_pkts, tx_bytes;        /* delivered to the destination */
 	uint64_t full_pkts, full_bytes;    /* dropped: destination queue full */
 	uint64_t nc_pkts, nc_bytes;        /* dropped: destination not connected */
+	uint64_t long_pkts, long_bytes;    /* dropped: longer than the VF's MTU allows */
 };
 
 #endif

@@ -147,6 +147,7 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 		if (r->vf_speed)
 			SET(m->vf, link_speed_mbps, r->vf_speed);
 		SET(m->vf, link_changes, r->vf_link_changes);
+		SET(m->vf, rx_errors, r->vf_rx_errors);
 		m->rs.vf = &m->vf;
 	}
 	if (r->cpu[VIO_DIR_VF_TO_VM] >= 0)
@@ -166,6 +167,8 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 	SET(m->v2m, bytes_dropped_vm_queue_full, a->full_bytes);
 	SET(m->v2m, pkts_dropped_vm_not_connected, a->nc_pkts);
 	SET(m->v2m, bytes_dropped_vm_not_connected, a->nc_bytes);
+	SET(m->v2m, pkts_dropped_too_long, a->long_pkts);
+	SET(m->v2m, bytes_dropped_too_long, a->long_bytes);
 	m->v2m.pkt_rate_rx_from_vf = rt->v[VIO_DIR_VF_TO_VM][R_RX_PKTS];
 	m->v2m.byte_rate_rx_from_vf = rt->v[VIO_DIR_VF_TO_VM][R_RX_BYTES];
 	m->v2m.pkt_rate_tx_to_vm = rt->v[VIO_DIR_VF_TO_VM][R_TX_PKTS];
@@ -182,6 +185,8 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 	SET(m->m2v, bytes_dropped_vf_queue_full, b->full_bytes);
 	SET(m->m2v, pkts_dropped_vf_not_connected, b->nc_pkts);
 	SET(m->m2v, bytes_dropped_vf_not_connected, b->nc_bytes);
+	SET(m->m2v, pkts_dropped_too_long, b->long_pkts);
+	SET(m->m2v, bytes_dropped_too_long, b->long_bytes);
 	m->m2v.pkt_rate_rx_from_vm = rt->v[VIO_DIR_VM_TO_VF][R_RX_PKTS];
 	m->m2v.byte_rate_rx_from_vm = rt->v[VIO_DIR_VM_TO_VF][R_RX_BYTES];
 	m->m2v.pkt_rate_tx_to_vf = rt->v[VIO_DIR_VM_TO_VF][R_TX_PKTS];

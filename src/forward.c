@@ -132,6 +132,35 @@ count:
 	return sent;
 }
 
+/* Frames longer than the VF's MTU allows are dropped and counted here: the
+ * VF would refuse or truncate them on the way out, and a VF that let one in
+ * would hand the guest a frame its own side could not carry.  TSO packets
+ * are segmented on the way.  Keeps the order of the others; returns how
+ * many are left. */
+static inline uint16_t drop_too_long(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint32_t max = d->relay->vf_max_frame;
+	uint64_t nb = 0, nbytes = 0;
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (likely(rte_pktmbuf_pkt_len(m) <= max) || (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)) {
+			pkts[k++] = m;
+			continue;
+		}
+		nb++;
+		nbytes += rte_pktmbuf_pkt_len(m);
+		rte_pktmbuf_free(m);
+	}
+	if (nb) {
+		stat_add(&d->st.long_pkts, nb);
+		stat_add(&d->st.long_bytes, nbytes);
+	}
+	return k;
+}
+
 /* Retry what a full destination left; drop it once its time is up.
  * Returns packets moved, and whether anything is still held. */
 static inline unsigned retry_held(struct vio_relay_dir *d, bool *still_held)
@@ -196,7 +225,7 @@ unsigned vio_forward_poll(struct vio_relay_dir *d)
 {
 	struct rte_mbuf *pkts[VIO_BURST];
 	unsigned moved = 0;
-	uint16_t n, sent;
+	uint16_t n, rx, sent;
 
 	if (d->n_held) {
 		bool still_held;
@@ -205,25 +234,25 @@ unsigned vio_forward_poll(struct vio_relay_dir *d)
 		if (still_held)
 			return moved; /* keep order: nothing new until the backlog is gone */
 	}
-	n = receive(d, pkts);
+	n = rx = receive(d, pkts);
 	if (!n)
 		return moved;
 	stat_add(&d->st.rx_bytes, sum_bytes(pkts, n));
 	stat_add(&d->st.rx_pkts, n);
 
-	if (d->dir == VIO_DIR_VM_TO_VF && !d->relay->has_vf) {
+	if (d->dir == VIO_DIR_VM_TO_VF ? !d->relay->has_vf
+				       : !(__atomic_load_n(&d->relay->vring_enabled, __ATOMIC_ACQUIRE) &
+					   VRING_RX_MASK)) {
 		drop(pkts, n, &d->st.nc_pkts, &d->st.nc_bytes);
 		return moved + n;
 	}
-	if (d->dir == VIO_DIR_VF_TO_VM &&
-	    !(__atomic_load_n(&d->relay->vring_enabled, __ATOMIC_ACQUIRE) & VRING_RX_MASK)) {
-		drop(pkts, n, &d->st.nc_pkts, &d->st.nc_bytes);
-		return moved + n;
-	}
+	n = drop_too_long(d, pkts, rx);
+	if (!n)
+		return moved + rx;
 	sent = deliver(d, pkts, n);
 	if (sent < n)
 		hold_rest(d, pkts, sent, n);
-	return moved + n;
+	return moved + rx;
 }
 
 void vio_forward_release(struct vio_relay_dir *d)

@@ -252,6 +252,12 @@ void vio_relay_vm_down(struct vio_relay *r)
 	VIO_LOG(INFO, "relay %u: VM disconnected", r->id);
 }
 
+/* An Ethernet header and up to two VLAN tags around an MTU-sized packet. */
+static uint32_t max_frame(uint16_t mtu)
+{
+	return mtu + 14u + 2 * 4u;
+}
+
 static bool vf_in_use(const struct vio_vf_dev *dev, unsigned *by)
 {
 	for (unsigned i = 0; i < vio_max_relays(); i++) {
@@ -304,6 +310,7 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char
 	reset_stats_if_new(r);
 	r->vf = *dev;
 	r->vf_rx_intr = opts.rx_intr;
+	r->vf_max_frame = max_frame(opts.mtu);
 	r->port_id = port;
 	r->pool = pool;
 	r->vf_numa = vio_vf_numa(port);
@@ -403,6 +410,7 @@ static void reset_vf_locked(struct vio_relay *r)
 		return;
 	}
 	r->vf_rx_intr = opts.rx_intr;
+	r->vf_max_frame = max_frame(opts.mtu);
 	start_port(r);
 	vio_relay_resume(r);
 	VIO_LOG(NOTICE, "relay %u: VF %s reset and running again", r->id, r->vf.name);

@@ -40,6 +40,8 @@ static void read_dir(const struct vio_dir_stats *s, struct vio_dir_stats *o)
 	o->full_bytes = __atomic_load_n(&s->full_bytes, __ATOMIC_RELAXED);
 	o->nc_pkts = __atomic_load_n(&s->nc_pkts, __ATOMIC_RELAXED);
 	o->nc_bytes = __atomic_load_n(&s->nc_bytes, __ATOMIC_RELAXED);
+	o->long_pkts = __atomic_load_n(&s->long_pkts, __ATOMIC_RELAXED);
+	o->long_bytes = __atomic_load_n(&s->long_bytes, __ATOMIC_RELAXED);
 }
 
 /* Ring indexes of a connected VM (DEBUG): a direction that stops moving shows
@@ -73,6 +75,15 @@ void vio_stats_read(const struct vio_relay *r, struct vio_dir_stats out[VIO_NB_D
 		read_dir(&r->dirs[d].st, &out[d]);
 }
 
+uint64_t vio_stats_vf_rx_errors(const struct vio_relay *r)
+{
+	struct rte_eth_stats st;
+
+	if (!r->has_vf || rte_eth_stats_get(r->port_id, &st))
+		return 0;
+	return st.ierrors;
+}
+
 void vio_stats_log_all(void)
 {
 	vio_ctl_lock();
@@ -93,14 +104,16 @@ void vio_stats_log_all(void)
 		VIO_LOG(NOTICE, "relay %u: vf=%s vm=%s link=%s link_changes=%lu pool_free=%u/%u "
 			"vf_to_vm.rx=%lu/%lu vf_to_vm.tx=%lu/%lu vf_to_vm.drop_full=%lu/%lu "
 			"vf_to_vm.drop_nc=%lu/%lu vm_to_vf.rx=%lu/%lu vm_to_vf.tx=%lu/%lu "
-			"vm_to_vf.drop_full=%lu/%lu vm_to_vf.drop_nc=%lu/%lu",
+			"vm_to_vf.drop_full=%lu/%lu vm_to_vf.drop_nc=%lu/%lu "
+			"vf_to_vm.drop_long=%lu/%lu vm_to_vf.drop_long=%lu/%lu vf.rx_errors=%lu",
 			i, r->has_vf ? r->vf.name : "none", r->vm_running ? "connected" : "none",
 			link.state > 0 ? "up" : link.state == 0 ? "down" : "unknown", link.changes,
 			r->pool ? rte_mempool_avail_count(r->pool) : 0, r->pool ? r->pool->size : 0,
 			s[0].rx_pkts, s[0].rx_bytes, s[0].tx_pkts, s[0].tx_bytes, s[0].full_pkts,
 			s[0].full_bytes, s[0].nc_pkts, s[0].nc_bytes, s[1].rx_pkts, s[1].rx_bytes,
 			s[1].tx_pkts, s[1].tx_bytes, s[1].full_pkts, s[1].full_bytes, s[1].nc_pkts,
-			s[1].nc_bytes);
+			s[1].nc_bytes, s[0].long_pkts, s[0].long_bytes, s[1].long_pkts, s[1].long_bytes,
+			vio_stats_vf_rx_errors(r));
 		log_rings(r);
 	}
 	vio_ctl_unlock();

@@ -109,6 +109,19 @@ struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo)
 	return mp;
 }
 
+/* The largest MTU the port accepts: its max_mtu, or when the driver leaves
+ * that open, what its longest frame leaves after header and CRC (as ethdev
+ * validates it). */
+static uint16_t max_mtu(const struct rte_eth_dev_info *info)
+{
+	const uint32_t overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	uint32_t m = info->max_mtu ? info->max_mtu : UINT16_MAX;
+
+	if (m == UINT16_MAX && info->max_rx_pktlen > overhead && info->max_rx_pktlen - overhead < m)
+		m = info->max_rx_pktlen - overhead;
+	return (uint16_t)m;
+}
+
 int vio_vf_configure(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts *o,
 		     char *err, size_t errlen)
 {
@@ -133,12 +146,13 @@ int vio_vf_configure(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts
 		if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	}
-	if (info.max_mtu && mtu > info.max_mtu) {
+	if (mtu > max_mtu(&info)) {
 		VIO_LOG(WARNING, "relay %u: port %u supports MTU %u at most (wanted %u)",
-			o->relay_id, port, info.max_mtu, mtu);
-		mtu = info.max_mtu;
+			o->relay_id, port, max_mtu(&info), mtu);
+		mtu = max_mtu(&info);
 	}
 	conf.rxmode.mtu = mtu;
+	o->mtu = mtu;
 	/* Link changes and removal come as interrupts where the port has them. */
 	if (*info.dev_flags & RTE_ETH_DEV_INTR_LSC)
 		conf.intr_conf.lsc = 1;

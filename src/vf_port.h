@@ -15,6 +15,7 @@ struct vio_vf_opts {
 	bool jumbo;          /* 9000-byte MTU, scattered RX / multi-segment TX */
 	unsigned relay_id;   /* for names and messages */
 	bool rx_intr;        /* out: RX interrupts configured (idle sleeping) */
+	uint16_t mtu;        /* out: the MTU the port got */
 };
 
 /* Probe the device and find its port.  Fails if a port of that name exists

@@ -36,9 +36,12 @@ static void flat_field(const char *prefix, const ProtobufCMessage *msg, const ch
 {
 	const ProtobufCFieldDescriptor *fd =
 		protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, name);
-	const char *p = (const char *)msg + fd->offset;
+	const char *p;
 	char val[64];
 
+	if (!fd) /* a field this direction does not have */
+		return;
+	p = (const char *)msg + fd->offset;
 	if (fd->label == PROTOBUF_C_LABEL_OPTIONAL && fd->quantifier_offset &&
 	    !*(const protobuf_c_boolean *)((const char *)msg + fd->quantifier_offset))
 		return;
@@ -80,7 +83,7 @@ static void flat_dir(const char *relay, const char *dir, const ProtobufCMessage 
 		"pkts_tx_to_%s", "bytes_tx_to_%s", "pkt_rate_rx_from_%s", "byte_rate_rx_from_%s",
 		"pkt_rate_tx_to_%s", "byte_rate_tx_to_%s", "pkts_dropped_%s_queue_full",
 		"bytes_dropped_%s_queue_full", "pkts_dropped_%s_not_connected",
-		"bytes_dropped_%s_not_connected"};
+		"bytes_dropped_%s_not_connected", "pkts_dropped_too_long", "bytes_dropped_too_long"};
 	char prefix[96], name[64];
 
 	snprintf(prefix, sizeof(prefix), "%s.%s", relay, dir);
@@ -118,6 +121,7 @@ static void print_flat(const Response *r)
 			flat_field(p, &s->vf->base, "link_up");
 			flat_field(p, &s->vf->base, "link_speed_mbps");
 			flat_field(p, &s->vf->base, "link_changes");
+			flat_field(p, &s->vf->base, "rx_errors");
 		}
 		if (s->vhost)
 			printf("%s.vhost.vhost_socket_name=%s\n", relay, s->vhost->vhost_socket_name);

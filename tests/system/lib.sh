@@ -113,10 +113,11 @@ daemon_start() {
 	wait_log "$T/$name.log" "NOTICE main: ready" 30 || fail "$name did not start"
 }
 
-# vm_start NAME NS SOCKET [EXTRA_VDEV_ARGS]: dpdk-testpmd as the VM, forwarding
-# between its virtio-user port and a tap "vm0" in NS.
+# vm_start NAME NS SOCKET [EXTRA_VDEV_ARGS [EXTRA_TESTPMD_ARGS]]: dpdk-testpmd
+# as the VM, forwarding between its virtio-user port and a tap "vm0" in NS.
 vm_start() {
-	local name=$1 ns=$2 sock=$3 extra=${4:-}
+	local name=$1 ns=$2 sock=$3 extra=${4:-} pmdargs=()
+	read -r -a pmdargs <<<"${5:-}"
 	local prefix="vio-$name-$TAG"
 	PREFIXES+=("$prefix")
 	: >"$T/$name.log"
@@ -125,7 +126,7 @@ vm_start() {
 		--vdev "net_virtio_user0,path=$sock,queues=1$extra" \
 		--vdev "net_tap1,iface=vm0" \
 		-- --forward-mode=io --nb-cores=1 --stats-period 3600 --total-num-mbufs=8192 \
-		--disable-link-check >>"$T/$name.log" 2>&1 &
+		--disable-link-check "${pmdargs[@]}" >>"$T/$name.log" 2>&1 &
 	PID[$name]=$!
 	wait_iface "$ns" vm0 30 || fail "$name: vm0 did not appear"
 }

@@ -8,7 +8,11 @@ that all arrive, in order, with no duplicates, and prints a JSON summary.
 
   frames.py send IFACE TAG COUNT [--dst MAC] [--burst N] [--gap-ms MS] [--flows N]
   frames.py recv IFACE TAG COUNT --timeout S --out FILE [--flows N]
-  frames.py expect TAG COUNT [--flows N]  (prints the expected total bytes)
+  frames.py expect TAG COUNT [--flows N]  (prints the expected total bytes;
+                                          with --deliverable: "frames bytes")
+--max-len L (all three) makes frames 60..L bytes long instead of 60..1514;
+--deliverable D (recv, expect) expects only the frames of at most D bytes
+and fails if a longer one arrives (a path that must drop oversized frames).
 
 With --flows N, frame i belongs to flow i % N and is a UDP datagram of that
 flow (source port 10000 + flow): flows cycle through IPv4, IPv6, VLAN-tagged
@@ -31,6 +35,10 @@ MIN_LEN, MAX_LEN = 60, 1514
 
 def frame_len(i):
     return MIN_LEN + (i * 7919) % (MAX_LEN - MIN_LEN + 1)
+
+
+def deliverable(i, flows, limit):
+    return (flow_frame_len(i) if flows else frame_len(i)) <= limit
 
 
 def fill(head, tag, i, n):
@@ -106,10 +114,9 @@ def flow_seq(data, tagb):
     return struct.unpack("!II", data[off + 4:off + 12])
 
 
-def total_bytes(count, flows):
-    if flows:
-        return sum(flow_frame_len(i) for i in range(count))
-    return sum(frame_len(i) for i in range(count))
+def total_bytes(count, flows, limit=None):
+    lens = (flow_frame_len(i) if flows else frame_len(i) for i in range(count))
+    return sum(n for n in lens if limit is None or n <= limit)
 
 
 def parse_mac(s):
@@ -162,18 +169,27 @@ def cmd_recv(a):
     s.bind((a.iface, 0))
     s.settimeout(0.2)
     tagb = a.tag.encode()[:4].ljust(4, b"_")
+    limit = a.deliverable
+    want = sum(1 for i in range(a.count) if limit is None or deliverable(i, a.flows, limit))
+
+    def next_wanted(k):
+        while limit is not None and k < a.count and not deliverable(k, a.flows, limit):
+            k += 1
+        return k
+
     got = 0
     nbytes = 0
     bad = 0
+    oversize = 0
     dup_or_reorder = 0
-    next_seq = 0
+    next_seq = next_wanted(0)
     flow_next = {}
     seen = set()
     first_bad = None
     deadline = time.time() + a.timeout
     # Ready marker for the caller: the socket is bound.
     open(a.out + ".ready", "w").close()
-    while got < a.count and time.time() < deadline:
+    while got < want and time.time() < deadline:
         try:
             data, anc, _, addr = s.recvmsg(65535, socket.CMSG_SPACE(32))
         except socket.timeout:
@@ -202,8 +218,10 @@ def cmd_recv(a):
             seen.add(seq)
             if seq != next_seq:
                 dup_or_reorder += 1
-            next_seq = seq + 1
+            next_seq = next_wanted(seq + 1)
             exp = make_frame(a.tag, seq, data[0:6], data[6:12])
+        if limit is not None and len(exp) > limit:
+            oversize += 1  # should have been dropped on the way
         if data != exp:
             bad += 1
             if first_bad is None:
@@ -211,11 +229,13 @@ def cmd_recv(a):
         got += 1
         nbytes += len(data)
     res = {"received": got, "bytes": nbytes, "corrupt": bad, "out_of_order_or_dup": dup_or_reorder,
-           "missing": a.count - len(seen), "first_corrupt": first_bad}
+           "missing": want - len(seen), "first_corrupt": first_bad}
+    if limit is not None:
+        res["oversize_arrived"] = oversize
     with open(a.out, "w") as f:
         json.dump(res, f)
     print(json.dumps(res))
-    return 0 if (got == a.count and bad == 0 and dup_or_reorder == 0) else 1
+    return 0 if (got == want and bad == 0 and dup_or_reorder == 0 and oversize == 0) else 1
 
 
 def main():
@@ -236,16 +256,26 @@ def main():
     pr.add_argument("--timeout", type=float, default=30)
     pr.add_argument("--out", required=True)
     pr.add_argument("--flows", type=int, default=0)
+    pr.add_argument("--deliverable", type=int)
     pe = sub.add_parser("expect")
     pe.add_argument("tag")
     pe.add_argument("count", type=int)
     pe.add_argument("--flows", type=int, default=0)
+    pe.add_argument("--deliverable", type=int)
+    for sp in (ps, pr, pe):
+        sp.add_argument("--max-len", type=int, default=1514)
     a = p.parse_args()
+    global MAX_LEN
+    MAX_LEN = a.max_len
     if a.cmd == "send":
         return cmd_send(a)
     if a.cmd == "recv":
         return cmd_recv(a)
-    print(total_bytes(a.count, a.flows))
+    if a.deliverable is None:
+        print(total_bytes(a.count, a.flows))
+    else:  # how many frames are deliverable, and their bytes
+        n = sum(1 for i in range(a.count) if deliverable(i, a.flows, a.deliverable))
+        print(n, total_bytes(a.count, a.flows, a.deliverable))
     return 0
 
 
