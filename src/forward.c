@@ -7,6 +7,7 @@
 #include <rte_vhost.h>
 
 #include "flowhash.h"
+#include "offload.h"
 
 #define VRING_RX_MASK 0x5555555555555555ULL /* even vrings: guest RX (we enqueue) */
 #define VRING_TX_MASK 0xaaaaaaaaaaaaaaaaULL /* odd vrings: guest TX (we dequeue) */
@@ -161,6 +162,37 @@ static inline uint16_t drop_too_long(struct vio_relay_dir *d, struct rte_mbuf **
 	return k;
 }
 
+/* Checksums the guest left to the device (VIRTIO_NET_F_CSUM): a VF that
+ * completes them gets the packets as they are, after its own TX preparation;
+ * for any other VF they are completed here.  A packet whose headers do not
+ * match its flags goes out with the flags cleared, as it came. */
+static inline void complete_offloads(struct vio_relay *r, struct rte_mbuf **pkts, uint16_t n)
+{
+	bool any = false;
+
+	for (uint16_t i = 0; i < n; i++)
+		if (vio_offload_tx_request(pkts[i]))
+			any = true;
+	if (!any)
+		return;
+	if (r->vf_tx_csum) {
+		uint16_t i = 0;
+
+		while (i < n) {
+			i += rte_eth_tx_prepare(r->port_id, 0, pkts + i, (uint16_t)(n - i));
+			if (i < n) { /* the driver cannot take this one as it is */
+				if (vio_offload_sw_csum(pkts[i]))
+					pkts[i]->ol_flags &= ~RTE_MBUF_F_TX_L4_MASK;
+				i++;
+			}
+		}
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++)
+		if ((pkts[i]->ol_flags & RTE_MBUF_F_TX_L4_MASK) && vio_offload_sw_csum(pkts[i]))
+			pkts[i]->ol_flags &= ~RTE_MBUF_F_TX_L4_MASK;
+}
+
 /* Retry what a full destination left; drop it once its time is up.
  * Returns packets moved, and whether anything is still held. */
 static inline unsigned retry_held(struct vio_relay_dir *d, bool *still_held)
@@ -249,6 +281,8 @@ unsigned vio_forward_poll(struct vio_relay_dir *d)
 	n = drop_too_long(d, pkts, rx);
 	if (!n)
 		return moved + rx;
+	if (d->dir == VIO_DIR_VM_TO_VF)
+		complete_offloads(d->relay, pkts, n);
 	sent = deliver(d, pkts, n);
 	if (sent < n)
 		hold_rest(d, pkts, sent, n);

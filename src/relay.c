@@ -311,6 +311,7 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char
 	r->vf = *dev;
 	r->vf_rx_intr = opts.rx_intr;
 	r->vf_max_frame = max_frame(opts.mtu);
+	r->vf_tx_csum = opts.tx_csum;
 	r->port_id = port;
 	r->pool = pool;
 	r->vf_numa = vio_vf_numa(port);
@@ -411,6 +412,7 @@ static void reset_vf_locked(struct vio_relay *r)
 	}
 	r->vf_rx_intr = opts.rx_intr;
 	r->vf_max_frame = max_frame(opts.mtu);
+	r->vf_tx_csum = opts.tx_csum;
 	start_port(r);
 	vio_relay_resume(r);
 	VIO_LOG(NOTICE, "relay %u: VF %s reset and running again", r->id, r->vf.name);

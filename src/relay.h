@@ -87,6 +87,7 @@ struct vio_relay {
 	bool vf_rx_intr;                   /* port configured with RX interrupts */
 	int vf_numa;
 	uint32_t vf_max_frame;             /* longest frame the VF may send */
+	bool vf_tx_csum;                   /* the VF completes TCP/UDP checksums */
 	struct rte_mempool *pool;
 
 	struct vio_relay_dir dirs[VIO_NB_DIRS];

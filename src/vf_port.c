@@ -21,6 +21,7 @@
 #define POOL_CACHE 64
 #define MTU_DEFAULT 1500
 #define MTU_JUMBO 9000
+#define TX_L4_CSUM (RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM)
 
 int vio_vf_attach(const struct vio_vf_dev *dev, uint16_t *port_id, char *err, size_t errlen)
 {
@@ -140,6 +141,10 @@ int vio_vf_configure(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts
 		return rc;
 	}
 	memset(&conf, 0, sizeof(conf));
+	/* Checksums a guest leaves to the device: the VF's job when it can. */
+	o->tx_csum = (info.tx_offload_capa & TX_L4_CSUM) == TX_L4_CSUM;
+	if (o->tx_csum)
+		conf.txmode.offloads |= TX_L4_CSUM;
 	if (o->jumbo) {
 		if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
 			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;

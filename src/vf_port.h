@@ -16,6 +16,7 @@ struct vio_vf_opts {
 	unsigned relay_id;   /* for names and messages */
 	bool rx_intr;        /* out: RX interrupts configured (idle sleeping) */
 	uint16_t mtu;        /* out: the MTU the port got */
+	bool tx_csum;        /* out: the port completes TCP/UDP checksums */
 };
 
 /* Probe the device and find its port.  Fails if a port of that name exists

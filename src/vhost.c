@@ -146,10 +146,12 @@ static const struct rte_vhost_device_ops ops = {
 int vio_vhost_init(const struct vio_config *c)
 {
 	cfg = c;
-	/* Offer only what the relay completes: no checksum or segmentation
-	 * offloads (a VF without them would put broken frames on the wire). */
-	disabled_features = (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |
-			    (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) |
+	/* Offer only what the relay completes.  Checksums: the VF, or the
+	 * relay in software for a VF without checksum offload (forward.c);
+	 * GUEST_CSUM lets the guest trust what the VF verified.  No
+	 * segmentation offloads: a VF without TSO would put 64 KiB frames on
+	 * the wire. */
+	disabled_features = (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) |
 			    (1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_UFO) |
 			    (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) |
 			    (1ULL << VIRTIO_NET_F_GUEST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_UFO) |

@@ -24,7 +24,7 @@ print(hashlib.md5(urllib.request.urlopen('http://10.0.0.2:8080/up', timeout=60).
 		fail "$name: upload from the guest failed"
 	[ "$got" = "$up_md5" ] || fail "$name: upload corrupted ($got != $up_md5)"
 	features=$(guest_value "$name" FEATURES)
-	[ "${features:0:1}" = 0 ] || fail "$name: checksum offload (bit 0) negotiated: $features"
+	[ "${features:0:1}" = 1 ] || fail "$name: checksum offload (bit 0) not negotiated: $features"
 	[ "${features:32:1}" = $((1 - $2)) ] || fail "$name: VERSION_1 bit is ${features:32:1}, legacy=$2"
 	touch "$T/www/done"
 	wait_log "$T/$name.log" "GUEST: DONE" 60 || fail "$name: guest did not finish"

@@ -1,0 +1,27 @@
+/* Guest offloads the VF cannot complete, completed in software.
+ *
+ * A guest that negotiated VIRTIO_NET_F_CSUM may send TCP and UDP packets
+ * whose L4 checksum holds only the pseudo-header sum.  librte_vhost (with
+ * RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS) marks them RX_L4_CKSUM_NONE, as a
+ * NIC would mark a packet whose checksum it did not check; before such a
+ * packet goes to a VF it becomes a TX checksum request (l2_len, l3_len,
+ * TX_IPV4/6, TX_TCP/UDP_CKSUM), which a VF with those offloads finishes
+ * itself, and which the relay finishes in software for any other VF. */
+#ifndef VIO_OFFLOAD_H
+#define VIO_OFFLOAD_H
+
+#include <stdint.h>
+
+struct rte_mbuf;
+
+/* Turn a guest's partial checksum (RX_L4_CKSUM_NONE) into a TX checksum
+ * request.  Returns 1 when the packet now asks for one, 0 when it has
+ * nothing to finish (or nothing this relay can: not TCP or UDP). */
+int vio_offload_tx_request(struct rte_mbuf *m);
+
+/* Compute the L4 checksum the mbuf's TX flags ask for and clear those flags.
+ * Returns 0, or -1 when the headers the flags describe are not there (the
+ * packet cannot be completed and must not be sent). */
+int vio_offload_sw_csum(struct rte_mbuf *m);
+
+#endif
