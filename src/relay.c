@@ -35,19 +35,37 @@ const struct vio_config *vio_relay_config(void)
 	return cfg;
 }
 
+/* The holder of the control lock, for vio_ctl_held(). */
+static pthread_t ctl_owner;
+static bool ctl_owned;
+
 void vio_ctl_lock(void)
 {
 	pthread_mutex_lock(&ctl_lock);
+	ctl_owner = pthread_self();
+	__atomic_store_n(&ctl_owned, true, __ATOMIC_RELEASE);
 }
 
 void vio_ctl_unlock(void)
 {
+	__atomic_store_n(&ctl_owned, false, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&ctl_lock);
 }
 
 bool vio_ctl_trylock(void)
 {
-	return pthread_mutex_trylock(&ctl_lock) == 0;
+	if (pthread_mutex_trylock(&ctl_lock))
+		return false;
+	ctl_owner = pthread_self();
+	__atomic_store_n(&ctl_owned, true, __ATOMIC_RELEASE);
+	return true;
+}
+
+bool vio_ctl_held(void)
+{
+	/* Only the holder can see its own id here while the lock is held. */
+	return __atomic_load_n(&ctl_owned, __ATOMIC_ACQUIRE) &&
+	       pthread_equal(ctl_owner, pthread_self());
 }
 
 int vio_relays_init(const struct vio_config *c)
@@ -218,6 +236,45 @@ static void stop_port(struct vio_relay *r)
 	r->port_started = false;
 }
 
+/* Before the VF port starts for a VM: the relay's buffers belong on the
+ * VM's NUMA node, where every packet is copied to or from.  The port is
+ * configured again on a new pool there; whatever cannot be honoured (no
+ * memory on that node, a port that will not take the new pool) is logged
+ * and the relay keeps the buffers it has. */
+static void place_pool(struct vio_relay *r)
+{
+	struct vio_vf_opts opts = {.jumbo = cfg->jumbo, .relay_id = r->id};
+	struct rte_mempool *pool, *old = r->pool;
+	char err[VIO_ERR_MAX];
+
+	if (!r->has_vf || r->port_started || r->vm_numa < 0 || old->socket_id == r->vm_numa)
+		return;
+	pool = vio_vf_pool_create(r->id, r->vm_numa, cfg->jumbo, false);
+	if (!pool) {
+		VIO_LOG(NOTICE, "relay %u: no memory for buffers on the VM's NUMA node %d: they "
+			"stay on node %d", r->id, r->vm_numa, old->socket_id);
+		return;
+	}
+	if (vio_vf_configure(r->port_id, pool, &opts, err, sizeof(err))) {
+		VIO_LOG(WARNING, "relay %u: %s: buffers stay on NUMA node %d", r->id, err,
+			old->socket_id);
+		if (vio_vf_configure(r->port_id, old, &opts, err, sizeof(err)))
+			VIO_LOG(ERR, "relay %u: port %u cannot be configured again: %s", r->id,
+				r->port_id, err);
+		rte_mempool_free(pool);
+		return;
+	}
+	r->pool = pool;
+	r->vf_rx_intr = opts.rx_intr;
+	/* The old RX queue gave its buffers back when it was released. */
+	if (rte_mempool_full(old))
+		rte_mempool_free(old);
+	else
+		VIO_LOG(ERR, "relay %u: %u buffers of the old pool still out: it is kept",
+			r->id, old->size - rte_mempool_avail_count(old));
+	VIO_LOG(INFO, "relay %u: buffers moved to the VM's NUMA node %d", r->id, r->vm_numa);
+}
+
 int vio_relay_vm_up(struct vio_relay *r, int vid)
 {
 	char ifname[PATH_MAX];
@@ -230,6 +287,7 @@ int vio_relay_vm_up(struct vio_relay *r, int vid)
 	r->vid = vid;
 	r->vm_running = true;
 	r->vm_numa = rte_vhost_get_numa_node(vid);
+	place_pool(r);
 	start_port(r);
 	vio_relay_resume(r);
 	rte_vhost_get_ifname(vid, ifname, sizeof(ifname));
@@ -293,7 +351,10 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char
 	rc = vio_vf_attach(dev, &port, err, errlen);
 	if (rc)
 		return rc;
-	pool = vio_vf_pool_create(r->id, vio_vf_numa(port), cfg->jumbo);
+	/* Buffers on the VM's node when it is there (see place_pool). */
+	pool = vio_vf_pool_create(r->id, r->vm_running && r->vm_numa >= 0 ? r->vm_numa
+									 : vio_vf_numa(port),
+				  cfg->jumbo, true);
 	if (!pool) {
 		snprintf(err, errlen, "relay %u: no memory for packet buffers", r->id);
 		vio_vf_detach(port);

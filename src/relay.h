@@ -109,6 +109,10 @@ void vio_ctl_lock(void);
 void vio_ctl_unlock(void);
 /* For the EAL interrupt thread, which must never wait for control. */
 bool vio_ctl_trylock(void);
+/* True in the thread holding the control lock: librte_vhost calls
+ * new_connection synchronously from rte_vhost_driver_start() in client
+ * mode, i.e. from a relay operation that holds it. */
+bool vio_ctl_held(void);
 
 /* [ctl] lookups */
 struct vio_relay *vio_relay_get(unsigned id);

@@ -89,7 +89,7 @@ struct rte_mempool *vio_mbuf_pool_create(const char *name, unsigned n, unsigned 
 	return mp;
 }
 
-struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo)
+struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo, bool fallback)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 	/* RX ring + TX ring + held bursts + per-lcore caches, rounded to 2^n-1. */
@@ -97,12 +97,14 @@ struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo)
 	unsigned count = 1;
 	struct rte_mempool *mp;
 
+	static unsigned generation; /* [ctl] names stay unique across moves */
+
 	while (count - 1 < n)
 		count <<= 1;
-	snprintf(name, sizeof(name), "vio_relay%u", relay_id);
+	snprintf(name, sizeof(name), "vio_relay%u_%u", relay_id, generation++);
 	(void)jumbo; /* jumbo frames are chained 2 KiB buffers */
 	mp = vio_mbuf_pool_create(name, count - 1, POOL_CACHE, numa);
-	if (!mp && numa >= 0) {
+	if (!mp && numa >= 0 && fallback) {
 		VIO_LOG(WARNING, "relay %u: no memory for buffers on NUMA node %d, using any "
 			"node", relay_id, numa);
 		mp = vio_mbuf_pool_create(name, count - 1, POOL_CACHE, -1);

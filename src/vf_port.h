@@ -29,8 +29,9 @@ int vio_vf_numa(uint16_t port_id);
 /* A pool of n 2 KiB mbufs on numa (-1: any node). */
 struct rte_mempool *vio_mbuf_pool_create(const char *name, unsigned n, unsigned cache, int numa);
 
-/* Create the relay's buffer pool on numa (falls back to any node). */
-struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo);
+/* Create a buffer pool for the relay on numa (-1: any); with fallback, on
+ * any node when numa has no memory left. */
+struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo, bool fallback);
 
 /* Configure one RX and one TX queue on pool; not started. */
 int vio_vf_configure(uint16_t port_id, struct rte_mempool *pool, struct vio_vf_opts *o,

@@ -46,20 +46,42 @@ static struct vio_relay *relay_of(int vid)
 	return vio_relay_by_vhost_path_nolock(path);
 }
 
+/* Lock held.  A connection whose device is not running (a VM that stopped
+ * its device, or is closing its socket and the library has not seen it yet)
+ * gives way to a new one: a guest that reconnects at once must not be
+ * refused because its old connection is still being torn down. */
+static bool take_over(struct vio_relay *r, int old, int vid)
+{
+	if (r->vm_running && r->vid == old)
+		return false;
+	if (!__atomic_compare_exchange_n(&r->conn_vid, &old, vid, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return false;
+	VIO_LOG(INFO, "relay %u: vhost device %d is not running: the new connection (%d) "
+		"takes the socket", r->id, old, vid);
+	return true;
+}
+
 static int on_new_connection(int vid)
 {
 	struct vio_relay *r = relay_of(vid);
-	int none = -1;
+	bool held = vio_ctl_held(), ok;
+	int old = -1;
 
 	if (!r)
 		return -1;
 	/* One connection per socket: the first one claims the relay; the
 	 * library closes a connection whose new_connection fails. */
-	if (!__atomic_compare_exchange_n(&r->conn_vid, &none, vid, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE)) {
+	if (!held)
+		vio_ctl_lock();
+	ok = __atomic_compare_exchange_n(&r->conn_vid, &old, vid, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE) ||
+	     take_over(r, old, vid);
+	if (!held)
+		vio_ctl_unlock();
+	if (!ok) {
 		VIO_LOG_RL(WARNING, 1000, "relay %u: refusing a second connection on %s "
-			   "(vhost device %d is connected)", r->id, r->sock_path,
-			   __atomic_load_n(&r->conn_vid, __ATOMIC_RELAXED));
+			   "(vhost device %d is connected)", r->id, r->sock_path, old);
 		return -1;
 	}
 	__atomic_store_n(&r->vring_enabled, 0, __ATOMIC_RELEASE);
@@ -106,10 +128,6 @@ static int on_new_device(int vid)
 
 	if (!r)
 		return -1;
-	if (__atomic_load_n(&r->conn_vid, __ATOMIC_ACQUIRE) != vid) {
-		VIO_LOG(WARNING, "relay %u: second vhost device %d refused", r->id, vid);
-		return -1;
-	}
 	if (rte_vhost_get_vring_num(vid) > VIO_MAX_VRINGS)
 		VIO_LOG(WARNING, "relay %u: the VM has %u queue pairs: the first %u are served, "
 			"the guest should not enable more (ethtool -L)", r->id,
@@ -118,7 +136,14 @@ static int on_new_device(int vid)
 	for (uint16_t q = 0; q < rte_vhost_get_vring_num(vid); q++)
 		rte_vhost_enable_guest_notification(vid, q, 0);
 	vio_ctl_lock();
-	rc = vio_relay_vm_up(r, vid);
+	/* Checked with the lock: a new connection may be taking the socket. */
+	if (__atomic_load_n(&r->conn_vid, __ATOMIC_ACQUIRE) != vid) {
+		VIO_LOG(WARNING, "relay %u: vhost device %d refused: another connection has the "
+			"socket", r->id, vid);
+		rc = -1;
+	} else {
+		rc = vio_relay_vm_up(r, vid);
+	}
 	vio_ctl_unlock();
 	return rc;
 }

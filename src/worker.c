@@ -363,6 +363,14 @@ int vio_worker_list(struct vio_relay_dir *d)
 		if (idx < 0)
 			return -ENODEV;
 		d->cpu = (int)workers[idx].cpu;
+		/* NUMA-local first; a placement that cannot be local says so. */
+		if (numa >= 0 && s[idx].numa != numa)
+			VIO_LOG(NOTICE, "relay %u %s: %s CPU %u on NUMA node %d, not on node %d "
+				"where its %s is", d->relay->id,
+				d->dir == VIO_DIR_VF_TO_VM ? "VF->VM" : "VM->VF",
+				d->pinned_cpu >= 0 ? "pinned to" : "no worker CPU nearer: served by",
+				workers[idx].cpu, s[idx].numa, numa,
+				d->dir == VIO_DIR_VF_TO_VM ? "VF" : "VM's memory");
 	}
 	w = worker_by_cpu((unsigned)d->cpu);
 	if (!w)

@@ -15,9 +15,14 @@ ProtobufCMessage *vio_call(const char *prog, const char *ep, const ProtobufCMess
 	void *ctx = zmq_ctx_new(), *sock = NULL;
 	size_t len = protobuf_c_message_get_packed_size(msg);
 	uint8_t *buf = malloc(len ? len : 1);
+	const char *env = getenv("VIO_TOOL_TIMEOUT_MS");
 	int zero = 0, n;
 	zmq_msg_t in;
 
+	/* A slow host (sanitizer builds, loaded CI) may need longer than the
+	 * default: the environment raises it for every tool. */
+	if (env && atoi(env) > timeout_ms)
+		timeout_ms = atoi(env);
 	if (!ctx || !buf || !(sock = zmq_socket(ctx, ZMQ_REQ))) {
 		fprintf(stderr, "%s: cannot set up ZeroMQ: %s\n", prog, zmq_strerror(errno));
 		goto out;

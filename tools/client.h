@@ -14,7 +14,7 @@
 enum { VIO_EXIT_OK = 0, VIO_EXIT_ERROR_REPLY = 1, VIO_EXIT_USAGE = 2, VIO_EXIT_NO_REPLY = 3 };
 
 #define VIO_DEFAULT_EP_DIR "ipc:///var/run/virtio-forwarder/"
-#define VIO_REPLY_TIMEOUT_MS 2000
+#define VIO_REPLY_TIMEOUT_MS 2000   /* VIO_TOOL_TIMEOUT_MS in the environment raises it */
 
 /* Send msg to endpoint ep and wait up to timeout_ms for the reply, which is
  * unpacked with desc.  Returns the reply (free with

@@ -125,6 +125,7 @@ static void print_flat(const Response *r)
 		}
 		if (s->vhost)
 			printf("%s.vhost.vhost_socket_name=%s\n", relay, s->vhost->vhost_socket_name);
+		flat_field(relay, &s->base, "socket_id");
 		flat_dir(relay, "vf_to_vm", &s->vf_to_vm->base, s->cpu && s->cpu->has_vf_to_vm,
 			 s->cpu ? s->cpu->vf_to_vm : 0, "vf", "vm");
 		flat_dir(relay, "vm_to_vf", &s->vm_to_vf->base, s->cpu && s->cpu->has_vm_to_vf,

@@ -65,6 +65,17 @@ for i in 0 1 2; do
 	path_ready "$nsvm" "vm$i" "$nsvf" "vf$i" 30 || fail "relay $i: nothing crosses VM->VF"
 done
 log "query_pci answers the device of each socket; traffic crosses every relay"
+# VFs attached from the control thread have no NUMA node of their own: each
+# relay's buffers move to the node of its VM's memory when the VM connects.
+for i in 0 1 2; do
+	grep -q "relay $i: buffers moved to the VM's NUMA node 0" "$T/d.log" ||
+		fail "relay $i: buffers not placed on the VM's NUMA node"
+done
+out=$($ST) || fail "stats failed"
+for i in 0 1 2; do
+	echo "$out" | grep -qx "relay_$i.socket_id=0" || fail "relay $i: socket_id not 0: $out"
+done
+log "buffers of each relay on its VM's NUMA node (0)"
 
 # --- counters: N frames each way on each relay, byte for byte
 N=500

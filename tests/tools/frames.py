@@ -8,6 +8,8 @@ that all arrive, in order, with no duplicates, and prints a JSON summary.
 
   frames.py send IFACE TAG COUNT [--dst MAC] [--burst N] [--gap-ms MS] [--flows N]
   frames.py recv IFACE TAG COUNT --timeout S --out FILE [--flows N]
+  frames.py flood IFACE[,IFACE...] --seconds S  (background load, unchecked;
+                                          survives interfaces that come and go)
   frames.py expect TAG COUNT [--flows N]  (prints the expected total bytes;
                                           with --deliverable: "frames bytes")
 --max-len L (all three) makes frames 60..L bytes long instead of 60..1514;
@@ -142,6 +144,30 @@ def cmd_send(a):
     print(json.dumps({"sent": sent, "bytes": total_bytes(a.count, a.flows)}))
 
 
+def cmd_flood(a):
+    """Frames round robin on every interface for S seconds; an interface
+    that disappears (a VF detached under churn) is re-opened when back."""
+    socks = {}
+    frames = [make_frame("LOAD", i) for i in range(64)]
+    sent = rounds = 0
+    end = time.time() + a.seconds
+    while time.time() < end:
+        rounds += 1
+        for iface in a.ifaces.split(","):
+            try:
+                if iface not in socks:
+                    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+                    s.bind((iface, 0))
+                    socks[iface] = s
+                socks[iface].send(frames[sent % len(frames)])
+                sent += 1
+            except OSError:
+                socks.pop(iface, None)
+        if rounds % 16 == 0:
+            time.sleep(a.gap_ms / 1000.0)
+    print(json.dumps({"sent": sent}))
+
+
 SOL_PACKET = 263
 PACKET_AUXDATA = 8
 TP_STATUS_VLAN_VALID = 0x10
@@ -257,12 +283,16 @@ def main():
     pr.add_argument("--out", required=True)
     pr.add_argument("--flows", type=int, default=0)
     pr.add_argument("--deliverable", type=int)
+    pf = sub.add_parser("flood")
+    pf.add_argument("ifaces")
+    pf.add_argument("--seconds", type=float, required=True)
+    pf.add_argument("--gap-ms", type=float, default=1.0)
     pe = sub.add_parser("expect")
     pe.add_argument("tag")
     pe.add_argument("count", type=int)
     pe.add_argument("--flows", type=int, default=0)
     pe.add_argument("--deliverable", type=int)
-    for sp in (ps, pr, pe):
+    for sp in (ps, pr, pe, pf):
         sp.add_argument("--max-len", type=int, default=1514)
     a = p.parse_args()
     global MAX_LEN
@@ -271,6 +301,8 @@ def main():
         return cmd_send(a)
     if a.cmd == "recv":
         return cmd_recv(a)
+    if a.cmd == "flood":
+        return cmd_flood(a)
     if a.deliverable is None:
         print(total_bytes(a.count, a.flows))
     else:  # how many frames are deliverable, and their bytes
