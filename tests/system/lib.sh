@@ -114,9 +114,10 @@ daemon_start() {
 }
 
 # vm_start NAME NS SOCKET [EXTRA_VDEV_ARGS [EXTRA_TESTPMD_ARGS]]: dpdk-testpmd
-# as the VM, forwarding between its virtio-user port and a tap "vm0" in NS.
+# as the VM, forwarding between its virtio-user port and a tap "vm0" in NS
+# ($VM_PORT1: another device string in place of the tap, on an existing vm0).
 vm_start() {
-	local name=$1 ns=$2 sock=$3 extra=${4:-} pmdargs=()
+	local name=$1 ns=$2 sock=$3 extra=${4:-} pmdargs=() port1=${VM_PORT1:-net_tap1,iface=vm0}
 	read -r -a pmdargs <<<"${5:-}"
 	local prefix="vio-$name-$TAG"
 	PREFIXES+=("$prefix")
@@ -124,7 +125,7 @@ vm_start() {
 	ip netns exec "$ns" dpdk-testpmd -l 0,1 --main-lcore 1 --no-huge -m 512 --no-pci \
 		--file-prefix "$prefix" \
 		--vdev "net_virtio_user0,path=$sock,queues=1$extra" \
-		--vdev "net_tap1,iface=vm0" \
+		--vdev "$port1" \
 		-- --forward-mode=io --nb-cores=1 --stats-period 3600 --total-num-mbufs=8192 \
 		--disable-link-check "${pmdargs[@]}" >>"$T/$name.log" 2>&1 &
 	PID[$name]=$!
@@ -194,6 +195,37 @@ path_ready() {
 		rm -f "$T/probe.json" "$T/probe.json.ready"
 	done
 	return 1
+}
+
+# both_ways NS_VF IF_VF NS_VM IF_VM COUNT LABEL [FRAMES_ARGS...]: COUNT frames
+# each way at once (tags VF2VM and VM2VF), every frame checked by the
+# receivers (results in $T/vf2vm.json and $T/vm2vf.json, logged); fails the
+# test unless all arrive intact and in order.  $RECV_ARGS and $SEND_ARGS add
+# options to one side only.
+both_ways() {
+	local nsa=$1 ifa=$2 nsb=$3 ifb=$4 n=$5 label=$6 r1 r2 s1 s2 ok=1
+	shift 6
+	ip netns exec "$nsb" $FRAMES recv "$ifb" VF2VM "$n" "$@" ${RECV_ARGS:-} --timeout 60 \
+		--out "$T/vf2vm.json" >/dev/null &
+	r1=$!
+	ip netns exec "$nsa" $FRAMES recv "$ifa" VM2VF "$n" "$@" ${RECV_ARGS:-} --timeout 60 \
+		--out "$T/vm2vf.json" >/dev/null &
+	r2=$!
+	for f in vf2vm vm2vf; do
+		for _ in $(seq 1 100); do [ -e "$T/$f.json.ready" ] && break; sleep 0.1; done
+	done
+	ip netns exec "$nsa" $FRAMES send "$ifa" VF2VM "$n" "$@" ${SEND_ARGS:-} >/dev/null &
+	s1=$!
+	ip netns exec "$nsb" $FRAMES send "$ifb" VM2VF "$n" "$@" ${SEND_ARGS:-} >/dev/null &
+	s2=$!
+	wait $s1 || fail "sender VF->VM failed"
+	wait $s2 || fail "sender VM->VF failed"
+	wait $r1 || ok=0
+	wait $r2 || ok=0
+	log "$label VF->VM: $(cat "$T/vf2vm.json")"
+	log "$label VM->VF: $(cat "$T/vm2vf.json")"
+	[ $ok = 1 ] || fail "$label: frames lost, corrupted, reordered or oversized"
+	rm -f "$T"/vf2vm.json* "$T"/vm2vf.json*
 }
 
 # ring_used NAME RELAY NRINGS: "ring=used" for the first NRINGS guest rings of

@@ -30,26 +30,8 @@ run_layout() {
 	path_ready "$nsvm" vm0 "$nsvf" vf0 30 || fail "no frame crosses VM->VF"
 	before=$(relay_stats d 1)
 
-	log "receivers up, sending $N frames each way"
-	ip netns exec "$nsvm" $FRAMES recv vm0 VF2VM "$N" --timeout 60 --out "$T/vf2vm.json" >/dev/null &
-	r1=$!
-	ip netns exec "$nsvf" $FRAMES recv vf0 VM2VF "$N" --timeout 60 --out "$T/vm2vf.json" >/dev/null &
-	r2=$!
-	for f in vf2vm vm2vf; do
-		for _ in $(seq 1 100); do [ -e "$T/$f.json.ready" ] && break; sleep 0.1; done
-	done
-	ip netns exec "$nsvf" $FRAMES send vf0 VF2VM "$N" >/dev/null &
-	s1=$!
-	ip netns exec "$nsvm" $FRAMES send vm0 VM2VF "$N" >/dev/null &
-	s2=$!
-	wait $s1 || fail "sender VF->VM failed"
-	wait $s2 || fail "sender VM->VF failed"
-	ok=1
-	wait $r1 || ok=0
-	wait $r2 || ok=0
-	log "$lname VF->VM: $(cat "$T/vf2vm.json")"
-	log "$lname VM->VF: $(cat "$T/vm2vf.json")"
-	[ $ok = 1 ] || fail "frames lost, corrupted or reordered"
+	log "sending $N frames each way"
+	both_ways "$nsvf" vf0 "$nsvm" vm0 "$N" "$lname"
 
 	sleep 0.5
 	after=$(relay_stats d 1)

@@ -26,19 +26,6 @@ sock=$SOCKDIR/virtio-forwarder1.sock
 veth "$nsvf" vf0 vfk
 veth "$nsvm" vm0 vmk
 
-vm_pcap_start() { # NAME: testpmd as the VM, virtio-user <-> net_pcap on vmk
-	local prefix="vio-$1-$TAG"
-	PREFIXES+=("$prefix")
-	: >"$T/$1.log"
-	ip netns exec "$nsvm" dpdk-testpmd -l 0,1 --main-lcore 1 --no-huge -m 512 --no-pci \
-		--file-prefix "$prefix" \
-		--vdev "net_virtio_user0,path=$sock,queues=1,mrg_rxbuf=1" \
-		--vdev "net_pcap1,rx_iface_in=vmk,tx_iface=vmk" \
-		-- --forward-mode=io --nb-cores=1 --stats-period 3600 --total-num-mbufs=8192 \
-		--disable-link-check --max-pkt-len=9018 --mbuf-size=10240 >>"$T/$1.log" 2>&1 &
-	PID[$1]=$!
-}
-
 for mode in on off; do
 	log "== jumbo $mode"
 	dargs="--enable-mrgbuf"
@@ -46,33 +33,15 @@ for mode in on off; do
 	deliv=()
 	[ $mode = off ] && deliv=(--deliverable 1522)
 	daemon_start d-$mode "$nsvf" -P "net_pcap0,rx_iface_in=vfk,tx_iface=vfk=1" $dargs
-	vm_pcap_start vm-$mode
+	VM_PORT1="net_pcap1,rx_iface_in=vmk,tx_iface=vmk" vm_start vm-$mode "$nsvm" "$sock" \
+		",mrg_rxbuf=1" "--max-pkt-len=9018 --mbuf-size=10240"
 	wait_log "$T/d-$mode.log" "relay 1: VM connected" 20 || fail "VM did not connect"
 	path_ready "$nsvf" vf0 "$nsvm" vm0 30 || fail "no frame crosses VF->VM"
 	path_ready "$nsvm" vm0 "$nsvf" vf0 30 || fail "no frame crosses VM->VF"
 	before=$(relay_stats d-$mode 1)
 
-	ip netns exec "$nsvm" $FRAMES recv vm0 VF2VM "$N" --max-len $MAXLEN "${deliv[@]}" \
-		--timeout 60 --out "$T/vf2vm.json" >/dev/null &
-	r1=$!
-	ip netns exec "$nsvf" $FRAMES recv vf0 VM2VF "$N" --max-len $MAXLEN "${deliv[@]}" \
-		--timeout 60 --out "$T/vm2vf.json" >/dev/null &
-	r2=$!
-	for f in vf2vm vm2vf; do
-		for _ in $(seq 1 100); do [ -e "$T/$f.json.ready" ] && break; sleep 0.1; done
-	done
-	ip netns exec "$nsvf" $FRAMES send vf0 VF2VM "$N" --max-len $MAXLEN --burst 8 >/dev/null &
-	s1=$!
-	ip netns exec "$nsvm" $FRAMES send vm0 VM2VF "$N" --max-len $MAXLEN --burst 8 >/dev/null &
-	s2=$!
-	wait $s1 || fail "sender VF->VM failed"
-	wait $s2 || fail "sender VM->VF failed"
-	ok=1
-	wait $r1 || ok=0
-	wait $r2 || ok=0
-	log "jumbo $mode VF->VM: $(cat "$T/vf2vm.json")"
-	log "jumbo $mode VM->VF: $(cat "$T/vm2vf.json")"
-	[ $ok = 1 ] || fail "jumbo $mode: frames lost, corrupted, reordered or oversized"
+	RECV_ARGS="${deliv[*]}" SEND_ARGS="--burst 8" \
+		both_ways "$nsvf" vf0 "$nsvm" vm0 "$N" "jumbo $mode" --max-len $MAXLEN
 
 	sleep 0.5
 	after=$(relay_stats d-$mode 1)
@@ -100,5 +69,4 @@ for mode in on off; do
 	stop_name vm-$mode
 	stop_and_reap d-$mode TERM
 	[ "$EXIT_CODE" = 0 ] || fail "daemon exit status $EXIT_CODE"
-	rm -f "$T"/*.json "$T"/*.ready
 done

@@ -31,6 +31,20 @@ wait_more() { # FILE PATTERN N SECONDS: until more than N lines match
 	return 1
 }
 
+resumed() { # WHAT: the VF side is addressed again and 10 of 10 pings cross
+	local n
+	ip_up "$nsvf" vf0 10.0.0.1/24
+	ping_until "$nsvf" 10.0.0.2 20 || fail "no traffic after $1"
+	n=$(pings "$nsvf" 10.0.0.2 10)
+	[ "$n" = 10 ] || fail "after $1: $n of 10 pings answered"
+}
+
+stop_all() { # NAME: the VM, then the daemon, which must exit 0
+	stop_name "vm-$1"
+	stop_and_reap "$1" TERM
+	[ "$EXIT_CODE" = 0 ] || fail "daemon exited with $EXIT_CODE"
+}
+
 start() { # NAME EVENT
 	VIO_TEST_VF_EVENT=$2 daemon_start "$1" "$nsvf" -P "net_tap0,iface=vf0=1" \
 		--zmq-port-control-ep "ipc://$EP/port_control" --zmq-stats-ep "ipc://$EP/stats"
@@ -66,14 +80,9 @@ log "== reset requested by the VF's driver"
 kill -USR2 "${PID[d]}"
 wait_log "$T/d.log" "relay 1: VF port [0-9]* asks for a reset" 10 || fail "reset event not seen"
 wait_log "$T/d.log" "relay 1: VF .* reset and running again" 10 || fail "VF not reset"
-ip_up "$nsvf" vf0 10.0.0.1/24
-ping_until "$nsvf" 10.0.0.2 20 || fail "no traffic after the reset"
-n=$(pings "$nsvf" 10.0.0.2 10)
-[ "$n" = 10 ] || fail "after the reset: $n of 10 pings answered"
+resumed "the reset"
 log "reset: port reconfigured, 10/10 pings after it"
-stop_name vm-d
-stop_and_reap d TERM
-[ "$EXIT_CODE" = 0 ] || fail "daemon exited with $EXIT_CODE"
+stop_all d
 
 log "== removal by the VF's driver"
 start d2 rmv
@@ -87,12 +96,7 @@ st=$(relay_stats d2 1)
 [ "$(stat_of "$st" vm_to_vf.drop_nc 1)" -gt "$before" ] ||
 	fail "VM->VF traffic without a VF not counted as dropped"
 $PC add --virtio-id=1 --device="net_tap0,iface=vf0" || fail "cannot attach the VF again"
-ip_up "$nsvf" vf0 10.0.0.1/24
-ping_until "$nsvf" 10.0.0.2 20 || fail "no traffic after the VF came back"
-n=$(pings "$nsvf" 10.0.0.2 10)
-[ "$n" = 10 ] || fail "after re-attaching: $n of 10 pings answered"
+resumed "re-attaching the VF"
 log "removal: VF detached, VM->VF counted as dropped, VF attached again, 10/10 pings"
-stop_name vm-d2
-stop_and_reap d2 TERM
-[ "$EXIT_CODE" = 0 ] || fail "daemon exited with $EXIT_CODE"
+stop_all d2
 log "ok"
