@@ -21,8 +21,58 @@ for x in $(cat /proc/cmdline); do
 	vio.ip=*) IP=${x#vio.ip=} ;;
 	vio.peer=*) PEER=${x#vio.peer=} ;;
 	vio.mq=*) MQ=${x#vio.mq=} ;;
+	vio.mode=*) MODE=${x#vio.mode=} ;;
 	esac
 done
+# ---- vio.mode=idle | failover: the guest of the migration tests --------
+# It configures its address, prints "GUEST: READY" and then stays quiet (it
+# only answers what the host sends it) until QEMU is killed: the host pings
+# it across a live migration.  In failover mode the virtio-net device is the
+# standby (failover=on) of a vmxnet3 primary that QEMU hot-plugs once the
+# driver has negotiated VIRTIO_NET_F_STANDBY: the address goes on the
+# net_failover master, and "GUEST: FAILOVER master=M standby=S primary=P"
+# names the three interfaces once both slaves are enslaved.
+if [ -n "${MODE:-}" ]; then
+	ip link set lo up
+	dev=eth0
+	if [ "$MODE" = failover ]; then
+		insmod /lib/vmxnet3.ko
+		i=0
+		while [ $i -lt 120 ]; do
+			master="" standby="" primary=""
+			for n in /sys/class/net/*; do
+				[ -e "$n/master" ] || continue
+				master=$(basename "$(readlink "$n/master")")
+				case "$(basename "$(readlink "$n/device/driver")")" in
+				virtio_net) standby=$(basename "$n") ;;
+				*) primary=$(basename "$n") ;;
+				esac
+			done
+			[ -n "$standby" ] && [ -n "$primary" ] && break
+			sleep 0.25
+			i=$((i + 1))
+		done
+		echo "GUEST: FAILOVER master=$master standby=$standby primary=$primary"
+		dev=$master
+		[ -n "$dev" ] || dev=eth0
+	fi
+	ip link set "$dev" up
+	ip addr add "$IP" dev "$dev"
+	echo "GUEST: FEATURES $(cat /sys/bus/virtio/devices/virtio0/features)"
+	echo "GUEST: READY $dev"
+	while :; do
+		sleep 1
+		# the primary comes back after a migration: say so
+		if [ "$MODE" = failover ]; then
+			n=$(ls /sys/class/net/*/master 2>/dev/null | wc -l)
+			if [ "$n" != "${last:-}" ]; then
+				echo "GUEST: SLAVES $n"
+				last=$n
+			fi
+		fi
+	done
+fi
+# ---- end of vio.mode -------------------------------------------------------
 ip link set lo up
 ip link set eth0 up
 ip addr add "$IP" dev eth0
