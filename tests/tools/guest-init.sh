@@ -31,8 +31,14 @@ done
 # standby (failover=on) of a vmxnet3 primary that QEMU hot-plugs once the
 # driver has negotiated VIRTIO_NET_F_STANDBY: the address goes on the
 # net_failover master, and "GUEST: FAILOVER master=M standby=S primary=P"
-# names the three interfaces once both slaves are enslaved.
+# names the three interfaces once both slaves are enslaved; "GUEST: SLAVES n"
+# reports each change of the slave count (the primary leaving and coming back).
 if [ -n "${MODE:-}" ]; then
+	# No IPv6: its chatter (MLD, router and neighbour solicitations) would
+	# leave through the failover slaves too, with the shared MAC, and move
+	# the bridge's FDB entry to the standby's port, where net_failover drops
+	# what arrives while the primary is present (RX_HANDLER_EXACT).
+	for c in all default; do echo 1 >/proc/sys/net/ipv6/conf/$c/disable_ipv6; done
 	ip link set lo up
 	dev=eth0
 	if [ "$MODE" = failover ]; then
@@ -64,11 +70,23 @@ if [ -n "${MODE:-}" ]; then
 		sleep 1
 		# the primary comes back after a migration: say so
 		if [ "$MODE" = failover ]; then
-			n=$(ls /sys/class/net/*/master 2>/dev/null | wc -l)
+			n=0
+			for x in /sys/class/net/*; do [ -e "$x/master" ] && n=$((n + 1)); done
 			if [ "$n" != "${last:-}" ]; then
 				echo "GUEST: SLAVES $n"
 				last=$n
 			fi
+			# the primary's own counters, every 2 s while they move
+			for x in /sys/class/net/*; do
+				[ -e "$x/master" ] || continue
+				case "$(basename "$(readlink "$x/device/driver")")" in virtio_net) continue ;; esac
+				p="$(basename "$x") rx=$(cat "$x/statistics/rx_packets") tx=$(cat "$x/statistics/tx_packets")"
+				if [ "$p" != "${lastp:-}" ] && [ $((${tick:=0} % 2)) = 0 ]; then
+					echo "GUEST: PRIMARY $p"
+					lastp=$p
+				fi
+			done
+			tick=$((${tick:-0} + 1))
 		fi
 	done
 fi
