@@ -21,8 +21,76 @@ for x in $(cat /proc/cmdline); do
 	vio.ip=*) IP=${x#vio.ip=} ;;
 	vio.peer=*) PEER=${x#vio.peer=} ;;
 	vio.mq=*) MQ=${x#vio.mq=} ;;
+	vio.mode=*) MODE=${x#vio.mode=} ;;
 	esac
 done
+# ---- vio.mode=idle | failover: the guest of the migration tests --------
+# It configures its address, prints "GUEST: READY" and then stays quiet (it
+# only answers what the host sends it) until QEMU is killed: the host pings
+# it across a live migration.  In failover mode the virtio-net device is the
+# standby (failover=on) of a vmxnet3 primary that QEMU hot-plugs once the
+# driver has negotiated VIRTIO_NET_F_STANDBY: the address goes on the
+# net_failover master, and "GUEST: FAILOVER master=M standby=S primary=P"
+# names the three interfaces once both slaves are enslaved; "GUEST: SLAVES n"
+# reports each change of the slave count (the primary leaving and coming back).
+if [ -n "${MODE:-}" ]; then
+	# No IPv6: its chatter (MLD, router and neighbour solicitations) would
+	# leave through the failover slaves too, with the shared MAC, and move
+	# the bridge's FDB entry to the standby's port, where net_failover drops
+	# what arrives while the primary is present (RX_HANDLER_EXACT).
+	for c in all default; do echo 1 >/proc/sys/net/ipv6/conf/$c/disable_ipv6; done
+	ip link set lo up
+	dev=eth0
+	if [ "$MODE" = failover ]; then
+		insmod /lib/vmxnet3.ko
+		i=0
+		while [ $i -lt 120 ]; do
+			master="" standby="" primary=""
+			for n in /sys/class/net/*; do
+				[ -e "$n/master" ] || continue
+				master=$(basename "$(readlink "$n/master")")
+				case "$(basename "$(readlink "$n/device/driver")")" in
+				virtio_net) standby=$(basename "$n") ;;
+				*) primary=$(basename "$n") ;;
+				esac
+			done
+			[ -n "$standby" ] && [ -n "$primary" ] && break
+			sleep 0.25
+			i=$((i + 1))
+		done
+		echo "GUEST: FAILOVER master=$master standby=$standby primary=$primary"
+		dev=$master
+		[ -n "$dev" ] || dev=eth0
+	fi
+	ip link set "$dev" up
+	ip addr add "$IP" dev "$dev"
+	echo "GUEST: FEATURES $(cat /sys/bus/virtio/devices/virtio0/features)"
+	echo "GUEST: READY $dev"
+	while :; do
+		sleep 1
+		# the primary comes back after a migration: say so
+		if [ "$MODE" = failover ]; then
+			n=0
+			for x in /sys/class/net/*; do [ -e "$x/master" ] && n=$((n + 1)); done
+			if [ "$n" != "${last:-}" ]; then
+				echo "GUEST: SLAVES $n"
+				last=$n
+			fi
+			# the primary's own counters, every 2 s while they move
+			for x in /sys/class/net/*; do
+				[ -e "$x/master" ] || continue
+				case "$(basename "$(readlink "$x/device/driver")")" in virtio_net) continue ;; esac
+				p="$(basename "$x") rx=$(cat "$x/statistics/rx_packets") tx=$(cat "$x/statistics/tx_packets")"
+				if [ "$p" != "${lastp:-}" ] && [ $((${tick:=0} % 2)) = 0 ]; then
+					echo "GUEST: PRIMARY $p"
+					lastp=$p
+				fi
+			done
+			tick=$((${tick:-0} + 1))
+		fi
+	done
+fi
+# ---- end of vio.mode -------------------------------------------------------
 ip link set lo up
 ip link set eth0 up
 ip addr add "$IP" dev eth0

@@ -11,7 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 if [ -s "$out/vmlinuz" ] && [ -s "$out/initramfs.cpio.gz" ] &&
 	[ "$out/initramfs.cpio.gz" -nt "$here/guest-init.sh" ] &&
-	[ "$out/initramfs.cpio.gz" -nt "$here/setchannels.c" ]; then
+	[ "$out/initramfs.cpio.gz" -nt "$here/setchannels.c" ] &&
+	[ "$out/initramfs.cpio.gz" -nt "$here/mkguest.sh" ]; then
 	exit 0
 fi
 work=$(mktemp -d)
@@ -28,8 +29,10 @@ cp "$work"/k/boot/vmlinuz-* "$out/vmlinuz"
 root=$work/root
 mkdir -p "$root"/{bin,lib,proc,sys,dev,tmp,etc}
 cp /bin/busybox "$root/bin/busybox"
+# vmxnet3: the hot-pluggable primary NIC of the failover test (the cloud
+# kernel has no e1000/e1000e); only vio.mode=failover loads it.
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover \
-	net_failover virtio_net; do
+	net_failover virtio_net vmxnet3; do
 	f=$(find "$work/k/lib/modules" -name "$m.ko*" | head -1)
 	[ -n "$f" ] || { echo "mkguest: module $m missing"; exit 1; }
 	case "$f" in
