@@ -7,7 +7,8 @@
 # which routes the IPv4 ones back (a forwarded packet's TX queue follows its
 # flow hash; a local socket's would stick to one queue).  Checks, from the daemon's per-ring counts: in the 32-queue
 # phases every one of the 64 rings moved; in the 2-queue phase only rings
-# 0-3 did; the rings of pair 32 never did.
+# 0-3 did; the rings of pair 32 never did.  A flood from the VF side runs
+# throughout, so the channel changes happen under traffic.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/guest.sh"
 
@@ -35,6 +36,11 @@ snapshot() { # PHASE: per-ring growth since the previous snapshot into grow[]
 	done
 }
 declare -A grow
+# Traffic runs while the guest changes its queues: a flood from the VF side
+# (unchecked; one flow, so one ring) from the first phase to the end.
+wait_log "$T/mq.log" "GUEST: CHANNELS" 120 || fail "the guest did not set its channels"
+ip netns exec "$nsvf" $FRAMES flood vf0 --seconds 100 --gap-ms 20 >"$T/flood.json" 2>&1 &
+PID[flood]=$!
 for phase in 1 2 3; do
 	wait_log "$T/mq.log" "GUEST: PHASE $phase READY" 120 ||
 		fail "guest did not finish phase $phase: $(grep GUEST "$T/mq.log" | tr -d '\r' | tail -3)"
@@ -63,4 +69,5 @@ done
 grep -q "PING OK" "$T/mq.log" || fail "guest ping failed"
 wait_log "$T/mq.log" "GUEST: DONE" 60 || fail "guest did not finish"
 for _ in $(seq 1 100); do kill -0 "${PID[mq]}" 2>/dev/null || break; sleep 0.1; done
-log "33-pair guest: served on 32 pairs with a warning; 32 -> 2 -> 32 channels at run time took effect"
+stop_name flood
+log "33-pair guest: served on 32 pairs with a warning; 32 -> 2 -> 32 channels at run time took effect under traffic"
