@@ -7,14 +7,17 @@ command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 missing (sc
 # guest_start NAME SOCKET QEMU_IS_SERVER LEGACY [QUEUES [KERNEL_ARGS]]
 # Extra QEMU arguments (a monitor, -incoming for a migration target) go in
 # the array GUEST_QEMU_ARGS, e.g. GUEST_QEMU_ARGS=(-incoming defer).
+# With GUEST_PACKED=1 in the environment the device offers packed virtqueues
+# (packed=on; VIRTIO_F_RING_PACKED, feature bit 34, needs a VirtIO 1.0 guest).
 GUEST_QEMU_ARGS=()
 guest_start() {
 	local name=$1 chardev="socket,id=c0,path=$2" extra=() q=${5:-1} netq="" devq=""
+	[ "${GUEST_PACKED:-0}" = 1 ] && devq=",packed=on"
 	[ "$3" = 1 ] && chardev="$chardev,server=on,wait=off"
 	[ "$4" = 1 ] && extra=(-global virtio-pci.disable-modern=on)
 	if [ "$q" -gt 1 ]; then
 		netq=",queues=$q"
-		devq=",mq=on"
+		devq="$devq,mq=on"
 	fi
 	: >"$T/$name.log"
 	# vectors=0: QEMU 7.2 under TCG crashes with vhost-user and MSI-X.
@@ -55,4 +58,47 @@ lines = out.split("\n")
 # drop the echoed command (with its escape sequences) and the prompt
 print("\n".join(l for l in lines[1:] if not l.startswith("(qemu)")))
 PY
+}
+
+# guest_http_setup NS: the host side of the guest's default mode: a 2 MiB
+# random file $T/www/blob (its MD5 in $blob_md5) served over HTTP on port 8000
+# in NS, the guest's peer 10.0.0.1.  The guest powers off once $T/www/done
+# exists.
+guest_http_setup() {
+	mkdir -p "$T/www"
+	head -c $((2 * 1024 * 1024)) /dev/urandom >"$T/www/blob"
+	blob_md5=$(md5sum "$T/www/blob" | cut -d' ' -f1)
+	ip netns exec "$1" python3 -m http.server 8000 --bind 0.0.0.0 --directory "$T/www" \
+		>"$T/http.log" 2>&1 &
+	PID[http]=$!
+}
+
+# guest_check_http NAME NS LEGACY [PACKED]: a guest in the default mode did
+# ping, downloaded the blob intact, and serves its upload intact to NS; it
+# negotiated checksum offload (bit 0: it sent partial checksums, completed by
+# the VF or the relay); VERSION_1 (bit 32) is negotiated unless LEGACY=1;
+# RING_PACKED (bit 34) is negotiated iff PACKED=1.  Then lets it power off.
+guest_check_http() {
+	local name=$1 ns=$2 legacy=$3 packed=${4:-0} features up_md5 got
+	wait_log "$T/$name.log" "GUEST: UP " 120 || fail "$name: guest did not get to its upload"
+	grep -q "GUEST: PING OK" "$T/$name.log" || fail "$name: guest ping failed"
+	[ "$(guest_value "$name" DOWN)" = "$blob_md5" ] ||
+		fail "$name: download corrupted or failed ($(guest_value "$name" DOWN) != $blob_md5)"
+	up_md5=$(guest_value "$name" UP)
+	got=$(ip netns exec "$ns" python3 -c "import urllib.request, hashlib; \
+print(hashlib.md5(urllib.request.urlopen('http://10.0.0.2:8080/up', timeout=60).read()).hexdigest())") ||
+		fail "$name: upload from the guest failed"
+	[ "$got" = "$up_md5" ] || fail "$name: upload corrupted ($got != $up_md5)"
+	features=$(guest_value "$name" FEATURES)
+	[ "${features:0:1}" = 1 ] || fail "$name: checksum offload (bit 0) not negotiated: $features"
+	[ "${features:32:1}" = $((1 - legacy)) ] ||
+		fail "$name: VERSION_1 bit is ${features:32:1}, legacy=$legacy"
+	[ "${features:34:1}" = "$packed" ] ||
+		fail "$name: RING_PACKED bit (34) is ${features:34:1}, packed=$packed: $features"
+	touch "$T/www/done"
+	wait_log "$T/$name.log" "GUEST: DONE" 60 || fail "$name: guest did not finish"
+	for _ in $(seq 1 100); do kill -0 "${PID[$name]}" 2>/dev/null || break; sleep 0.1; done
+	stop_name "$name"
+	rm -f "$T/www/done"
+	log "$name: ping ok, 2 MiB down and up intact, features $features"
 }
