@@ -8,10 +8,13 @@ command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 missing (sc
 # Extra QEMU arguments (a monitor, -incoming for a migration target) go in
 # the array GUEST_QEMU_ARGS, e.g. GUEST_QEMU_ARGS=(-incoming defer).
 # With GUEST_PACKED=1 in the environment the device offers packed virtqueues
-# (packed=on; VIRTIO_F_RING_PACKED, feature bit 34, needs a VirtIO 1.0 guest).
+# (packed=on; VIRTIO_F_RING_PACKED, feature bit 34, needs a VirtIO 1.0 guest);
+# GUEST_CHARDEV_OPTS is appended to the socket chardev (",reconnect=1": a
+# QEMU socket client reconnects to a restarted server-mode daemon).
 GUEST_QEMU_ARGS=()
 guest_start() {
-	local name=$1 chardev="socket,id=c0,path=$2" extra=() q=${5:-1} netq="" devq=""
+	local name=$1 chardev="socket,id=c0,path=$2${GUEST_CHARDEV_OPTS:-}" extra=() q=${5:-1}
+	local netq="" devq=""
 	[ "${GUEST_PACKED:-0}" = 1 ] && devq=",packed=on"
 	[ "$3" = 1 ] && chardev="$chardev,server=on,wait=off"
 	[ "$4" = 1 ] && extra=(-global virtio-pci.disable-modern=on)
@@ -101,4 +104,40 @@ print(hashlib.md5(urllib.request.urlopen('http://10.0.0.2:8080/up', timeout=60).
 	stop_name "$name"
 	rm -f "$T/www/done"
 	log "$name: ping ok, 2 MiB down and up intact, features $features"
+}
+
+# guest_stay_traffic WHAT NS DAEMON GUEST: real traffic both ways between NS
+# (10.0.0.1, serving $T/www with guest_http_setup) and a guest started with
+# "vio.mode=stay", through the relay 1 of DAEMON: 5 of 5 pings answered, a
+# new round published (the guest downloads the blob: MD5 checked), the
+# guest's file fetched (MD5 checked), DAEMON's counters non-zero both ways.
+GUEST_ROUND=0
+guest_stay_traffic() {
+	local what=$1 ns=$2 d=$3 g=$4 t0=$SECONDS n st up_md5 got steps
+	wait_log "$T/$g.log" "GUEST: READY" 90 || fail "$what: guest $g did not come up"
+	steps="guest up +$((SECONDS - t0))"
+	ping_until "$ns" 10.0.0.2 30 || fail "$what: no ping answer within 30 s"
+	steps="$steps, ping +$((SECONDS - t0))"
+	n=$(ip netns exec "$ns" ping -c 5 -i 0.2 -W 3 10.0.0.2 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	[ "${n:-0}" = 5 ] || fail "$what: ${n:-0} of 5 pings answered"
+	GUEST_ROUND=$((GUEST_ROUND + 1))
+	echo "$GUEST_ROUND" >"$T/www/round.tmp"
+	mv "$T/www/round.tmp" "$T/www/round"
+	wait_log "$T/$g.log" "GUEST: ROUND $GUEST_ROUND " 30 ||
+		fail "$what: guest did not download round $GUEST_ROUND"
+	got=$(grep -a "GUEST: ROUND $GUEST_ROUND " "$T/$g.log" | tr -d '\r' | tail -1 | sed 's/.* //')
+	[ "$got" = "$blob_md5" ] ||
+		fail "$what: round $GUEST_ROUND download corrupted ($got != $blob_md5)"
+	steps="$steps, download +$((SECONDS - t0))"
+	up_md5=$(guest_value "$g" UP)
+	got=$(ip netns exec "$ns" python3 -c "import urllib.request, hashlib; \
+print(hashlib.md5(urllib.request.urlopen('http://10.0.0.2:8080/up', timeout=30).read()).hexdigest())") ||
+		fail "$what: fetching the guest's file failed"
+	[ "$got" = "$up_md5" ] || fail "$what: guest's file corrupted ($got != $up_md5)"
+	st=$(relay_stats "$d" 1)
+	[ "$(stat_of "$st" vf_to_vm.tx 1)" -gt 0 ] || fail "$what: $d counted no VF->VM packets"
+	[ "$(stat_of "$st" vm_to_vf.tx 1)" -gt 0 ] || fail "$what: $d counted no VM->VF packets"
+	log "$what: traffic resumed ($steps, all +$((SECONDS - t0)) s): 5/5 pings, 2 MiB down and" \
+		"1 MiB up intact; $d: vf_to_vm.tx=$(stat_of "$st" vf_to_vm.tx 1)" \
+		"vm_to_vf.tx=$(stat_of "$st" vm_to_vf.tx 1)"
 }
