@@ -9,8 +9,10 @@ command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 missing (sc
 # the array GUEST_QEMU_ARGS, e.g. GUEST_QEMU_ARGS=(-incoming defer).
 # With GUEST_PACKED=1 in the environment the device offers packed virtqueues
 # (packed=on; VIRTIO_F_RING_PACKED, feature bit 34, needs a VirtIO 1.0 guest);
-# GUEST_CHARDEV_OPTS is appended to the socket chardev (",reconnect=1": a
-# QEMU socket client reconnects to a restarted server-mode daemon).
+# GUEST_CHARDEV_OPTS, GUEST_NETDEV_OPTS and GUEST_DEVICE_OPTS are appended
+# to the socket chardev, the vhost-user netdev and the virtio-net-pci device
+# (e.g. GUEST_CHARDEV_OPTS=",reconnect=1": a QEMU socket client reconnects to
+# a restarted server-mode daemon).
 GUEST_QEMU_ARGS=()
 guest_start() {
 	local name=$1 chardev="socket,id=c0,path=$2${GUEST_CHARDEV_OPTS:-}" extra=() q=${5:-1}
@@ -28,8 +30,8 @@ guest_start() {
 		-kernel "$G/vmlinuz" -initrd "$G/initramfs.cpio.gz" \
 		-append "console=ttyS0 quiet panic=-1 vio.ip=10.0.0.2/24 vio.peer=10.0.0.1 ${6:-}" \
 		-object memory-backend-memfd,id=mem,size=256M,share=on -numa node,memdev=mem \
-		-chardev "$chardev" -netdev "vhost-user,id=n0,chardev=c0$netq" \
-		-device "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,romfile=,vectors=0$devq" \
+		-chardev "$chardev" -netdev "vhost-user,id=n0,chardev=c0$netq${GUEST_NETDEV_OPTS:-}" \
+		-device "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,romfile=,vectors=0$devq${GUEST_DEVICE_OPTS:-}" \
 		"${extra[@]}" ${GUEST_QEMU_ARGS[@]+"${GUEST_QEMU_ARGS[@]}"} </dev/null >>"$T/$name.log" 2>&1 &
 	PID[$name]=$!
 }

@@ -1,7 +1,8 @@
 # Server mode restarts under a real guest (issue 6 test 2; guide sections
 # 10-11).  The forwarder serves the socket (the default) and QEMU connects.
 #  (a) the guest is restarted (QEMU stopped, a new one started on the same
-#      socket) under the running forwarder: traffic resumes;
+#      socket) under the running forwarder: traffic resumes (the first guest
+#      runs the guide's section 10 netdev and device options);
 #  (b) the forwarder is stopped with SIGTERM and started again under a guest
 #      whose QEMU chardev has reconnect=1: the same guest (no reboot) gets
 #      traffic again.  QEMU's default, reconnect=0, never reconnects: that
@@ -19,8 +20,14 @@ sock=$SOCKDIR/virtio-forwarder1.sock # the socket the forwarder serves
 log "== (a) the guest restarts under the running forwarder"
 daemon_start d1 "$nsvf" -P "net_tap0,iface=vf0=1"
 ip_up "$nsvf" vf0 10.0.0.1/24
-guest_start g1 "$sock" 0 0 1 "vio.mode=stay"
+# the guide's section 10 options on the netdev and the device (the guest
+# then computes its own checksums: bit 0 off)
+GUEST_NETDEV_OPTS=",vhostforce=on" \
+	GUEST_DEVICE_OPTS=",csum=off,gso=off,guest_tso4=off,guest_tso6=off,guest_ecn=off" \
+	guest_start g1 "$sock" 0 0 1 "vio.mode=stay"
 guest_stay_traffic "start" "$nsvf" d1 g1
+f=$(guest_value g1 FEATURES)
+[ "${f:0:1}" = 0 ] || fail "csum=off on the device, yet the guest negotiated checksum offload: $f"
 stop_name g1
 GUEST_CHARDEV_OPTS=",reconnect=1" guest_start g2 "$sock" 0 0 1 "vio.mode=stay"
 guest_stay_traffic "guest restart" "$nsvf" d1 g2
