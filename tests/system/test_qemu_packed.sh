@@ -1,7 +1,8 @@
 # Packed virtqueues with a real guest (issue 6 test 4): a VirtIO 1.0 Linux
 # guest whose QEMU device offers packed rings (virtio-net-pci packed=on) runs
 # the same check as test_qemu_guest.sh (ping, 2 MiB over TCP each way checked
-# by MD5) on a server-mode daemon and on a client-mode daemon.  The guest's
+# by MD5) on a server-mode daemon and on a client-mode daemon, where a
+# second guest then runs on the same socket (a guest restart).  The guest's
 # negotiated features must have bit 34 (VIRTIO_F_RING_PACKED) set: otherwise
 # the guest fell back to split rings and the test fails.  If this QEMU cannot
 # start a packed-ring device at all, the test is skipped with QEMU's error.
@@ -40,4 +41,8 @@ daemon_start dc "$nsvf" -i -P "net_tap0,iface=vf0=1"
 ip_up "$nsvf" vf0 10.0.0.1/24
 guest_start packed-client "$SOCKDIR/virtio-forwarder1.sock" 1 0
 guest_check_http packed-client "$nsvf" 0 1
+log "== the same daemon, a new packed-ring guest on the same socket (guest restart)"
+guest_start packed-client2 "$SOCKDIR/virtio-forwarder1.sock" 1 0
+guest_check_http packed-client2 "$nsvf" 0 1
 stop_and_reap dc TERM
+[ "$EXIT_CODE" = 0 ] || fail "daemon exit status $EXIT_CODE after SIGTERM"
