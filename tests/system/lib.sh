@@ -62,7 +62,7 @@ stop_and_reap() { # NAME [SIGNAL]: stop it, wait for it, exit status in $EXIT_CO
 cleanup() {
 	local rc=$?
 	for name in "${!PID[@]}"; do stop_name "$name" TERM; done
-	for ns in "${NSS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+	for ns in "${NSS[@]}" $(cat "$T/netns" 2>/dev/null); do ip netns del "$ns" 2>/dev/null || true; done
 	for p in "${PREFIXES[@]}"; do rm -rf "/var/run/dpdk/$p"; done
 	rm -rf "$T"
 	exit $rc
@@ -70,9 +70,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ns_add() { # NAME: a namespace with lo up and IPv6 off (no stray traffic)
+# ns_add NAME: a namespace with lo up and IPv6 off (no stray traffic).
+# Called as ns=$(ns_add NAME), in a subshell: NSS+= would be lost there, so
+# the name is also recorded in $T/netns for cleanup.  A namespace of that
+# name can only be a leftover of a dead test that had our PID: replaced.
+ns_add() {
 	local ns="vio$TAG$1"
-	ip netns add "$ns"
+	ip netns del "$ns" 2>/dev/null || true
+	ip netns add "$ns" || return 1
+	echo "$ns" >>"$T/netns"
 	NSS+=("$ns")
 	ip netns exec "$ns" ip link set lo up
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1

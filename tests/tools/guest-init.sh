@@ -8,6 +8,8 @@
 # its flow hash, unlike a socket's), and for each count k-th in the list sets
 # that many combined channels, prints "GUEST: PHASE k READY", and waits for
 # http://PEER:8000/go<k> before the next.
+# With vio.mode=stay (restart test) it stays up across restarts of the
+# forwarder: see its block below.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -33,7 +35,7 @@ done
 # net_failover master, and "GUEST: FAILOVER master=M standby=S primary=P"
 # names the three interfaces once both slaves are enslaved; "GUEST: SLAVES n"
 # reports each change of the slave count (the primary leaving and coming back).
-if [ -n "${MODE:-}" ]; then
+if [ "${MODE:-}" = idle ] || [ "${MODE:-}" = failover ]; then
 	# No IPv6: its chatter (MLD, router and neighbour solicitations) would
 	# leave through the failover slaves too, with the shared MAC, and move
 	# the bridge's FDB entry to the standby's port, where net_failover drops
@@ -122,6 +124,36 @@ if [ -n "${MQ:-}" ]; then
 	echo "GUEST: DONE"
 	poweroff -f
 fi
+# ---- vio.mode=stay (tests/system/test_qemu_restart.sh) ----------------------
+# Stays up while the host restarts the forwarder under it.  Serves a random
+# file over HTTP on port 8080 ("GUEST: UP md5"), answers pings, prints
+# "GUEST: READY", then polls http://PEER:8000/round: each time the number
+# there changes it downloads http://PEER:8000/blob and prints
+# "GUEST: ROUND n md5" (a failed download is retried on the next poll, so a
+# round is reported only once its download completed).  Powers off when
+# http://PEER:8000/done appears, or after 300 s of uptime.
+if [ "${MODE:-}" = stay ]; then
+	mkdir -p /tmp/www
+	dd if=/dev/urandom of=/tmp/www/up bs=1024 count=1024 2>/dev/null
+	httpd -p 8080 -h /tmp/www
+	echo "GUEST: UP $(md5sum /tmp/www/up | cut -d' ' -f1)"
+	echo "GUEST: READY"
+	last=
+	# busybox 1.35's static wget crashes with -T: bound it with timeout
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt 300 ]; do
+		timeout 2 wget -q -O /dev/null "http://$PEER:8000/done" 2>/dev/null && break
+		r=$(timeout 2 wget -q -O - "http://$PEER:8000/round" 2>/dev/null)
+		if [ -n "$r" ] && [ "$r" != "$last" ] &&
+			timeout 10 wget -q -O /tmp/down "http://$PEER:8000/blob" 2>/dev/null; then
+			echo "GUEST: ROUND $r $(md5sum /tmp/down | cut -d' ' -f1)"
+			last=$r
+		fi
+		sleep 0.3
+	done
+	echo "GUEST: DONE"
+	poweroff -f
+fi
+# ---- end of vio.mode=stay ----------------------------------------------------
 if wget -q -O /tmp/down "http://$PEER:8000/blob"; then
 	echo "GUEST: DOWN $(md5sum /tmp/down | cut -d' ' -f1)"
 else
