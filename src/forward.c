@@ -105,7 +105,7 @@ static inline uint16_t enqueue_spread(struct vio_relay *r, uint64_t rx, struct r
 static inline uint16_t deliver(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vio_relay *r = d->relay;
-	uint32_t len[VIO_BURST];
+	uint32_t len[VIO_SEG_MAX];
 	uint64_t bytes = 0;
 	uint16_t sent;
 
@@ -147,12 +147,48 @@ static inline uint16_t drop_too_long(struct vio_relay_dir *d, struct rte_mbuf **
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		if (likely(rte_pktmbuf_pkt_len(m) <= max) || (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)) {
+		if (likely(rte_pktmbuf_pkt_len(m) <= max) || (m->ol_flags & RTE_MBUF_F_RX_LRO)) {
 			pkts[k++] = m;
 			continue;
 		}
 		nb++;
 		nbytes += rte_pktmbuf_pkt_len(m);
+		rte_pktmbuf_free(m);
+	}
+	if (nb) {
+		stat_add(&d->st.long_pkts, nb);
+		stat_add(&d->st.long_bytes, nbytes);
+	}
+	return k;
+}
+
+/* The guest's TSO packets, cut into segments here (from the relay's pool):
+ * pkts[0..n) becomes the segments and the other packets in their order, at
+ * most VIO_SEG_MAX.  A packet that cannot be cut is dropped and counted as
+ * too long. */
+static inline uint16_t segment_burst(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *in[VIO_BURST];
+	uint64_t nb = 0, nbytes = 0;
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++)
+		in[i] = pkts[i];
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = in[i];
+		int s = vio_offload_segment(m, d->relay->pool, pkts + k,
+					    (unsigned)(VIO_SEG_MAX - k - (n - i - 1)));
+
+		if (s == 0) {
+			pkts[k++] = m;
+			continue;
+		}
+		if (s > 0) {
+			k = (uint16_t)(k + s);
+		} else {
+			nb++;
+			nbytes += rte_pktmbuf_pkt_len(m);
+		}
 		rte_pktmbuf_free(m);
 	}
 	if (nb) {
@@ -249,13 +285,15 @@ static inline uint16_t receive(struct vio_relay_dir *d, struct rte_mbuf **pkts)
 	if (v >= VIO_MAX_VRINGS || !((tx >> v) & 1))
 		v = next_ring(tx, v);
 	d->next_vring = next_ring(tx, v);
+	/* A guest that may send 64 KiB TSO packets: few at a time, so that
+	 * their segments fit in one poll's array. */
 	return rte_vhost_dequeue_burst(r->vid, v, r->has_vf ? r->pool : drain_pool, pkts,
-				       VIO_BURST);
+				       r->vm_tso ? VIO_TSO_BURST : VIO_BURST);
 }
 
 unsigned vio_forward_poll(struct vio_relay_dir *d)
 {
-	struct rte_mbuf *pkts[VIO_BURST];
+	struct rte_mbuf *pkts[VIO_SEG_MAX];
 	unsigned moved = 0;
 	uint16_t n, rx, sent;
 
@@ -281,8 +319,14 @@ unsigned vio_forward_poll(struct vio_relay_dir *d)
 	n = drop_too_long(d, pkts, rx);
 	if (!n)
 		return moved + rx;
-	if (d->dir == VIO_DIR_VM_TO_VF)
+	if (d->dir == VIO_DIR_VM_TO_VF) {
+		if (d->relay->vm_tso) {
+			n = segment_burst(d, pkts, n);
+			if (!n)
+				return moved + rx;
+		}
 		complete_offloads(d->relay, pkts, n);
+	}
 	sent = deliver(d, pkts, n);
 	if (sent < n)
 		hold_rest(d, pkts, sent, n);

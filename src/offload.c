@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <rte_ip.h>
+#include <rte_mempool.h>
 #include <rte_mbuf.h>
 #include <rte_net.h>
 #include <rte_tcp.h>
@@ -34,6 +35,115 @@ int vio_offload_tx_request(struct rte_mbuf *m)
 	m->l2_len = lens.l2_len;
 	m->l3_len = lens.l3_len;
 	return 1;
+}
+
+/* Append len bytes of src from off to dst, chaining buffers from mp. */
+static int append_from(struct rte_mbuf *dst, const struct rte_mbuf *src, uint32_t off,
+		       uint32_t len, struct rte_mempool *mp)
+{
+	struct rte_mbuf *tail = rte_pktmbuf_lastseg(dst);
+
+	while (len) {
+		uint32_t chunk = rte_pktmbuf_tailroom(tail);
+		uint8_t *to;
+		const void *from;
+
+		if (!chunk) {
+			struct rte_mbuf *more = rte_pktmbuf_alloc(mp);
+
+			if (!more)
+				return -1;
+			tail->next = more;
+			tail = more;
+			dst->nb_segs++;
+			continue;
+		}
+		chunk = RTE_MIN(chunk, len);
+		to = rte_pktmbuf_mtod_offset(tail, uint8_t *, tail->data_len);
+		from = rte_pktmbuf_read(src, off, chunk, to);
+		if (!from)
+			return -1;
+		if (from != to)
+			memcpy(to, from, chunk);
+		tail->data_len = (uint16_t)(tail->data_len + chunk);
+		dst->pkt_len += chunk;
+		off += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int vio_offload_segment(struct rte_mbuf *m, struct rte_mempool *mp, struct rte_mbuf **out,
+			unsigned room)
+{
+	struct rte_net_hdr_lens lens;
+	uint32_t ptype, hdr, payload, mss, seq0, nseg;
+	const uint8_t *h;
+	uint16_t id0 = 0;
+	uint8_t flags0;
+
+	if (!(m->ol_flags & RTE_MBUF_F_RX_LRO))
+		return 0;
+	ptype = rte_net_get_ptype(m, &lens, RTE_PTYPE_L2_MASK | RTE_PTYPE_L3_MASK |
+					    RTE_PTYPE_L4_MASK);
+	mss = m->tso_segsz;
+	hdr = (uint32_t)lens.l2_len + lens.l3_len + lens.l4_len;
+	if ((ptype & RTE_PTYPE_L4_MASK) != RTE_PTYPE_L4_TCP || !mss ||
+	    rte_pktmbuf_data_len(m) < hdr || rte_pktmbuf_pkt_len(m) < hdr)
+		return -1;
+	payload = rte_pktmbuf_pkt_len(m) - hdr;
+	nseg = payload ? (payload + mss - 1) / mss : 1;
+	if (nseg > room)
+		return -1;
+	h = rte_pktmbuf_mtod(m, const uint8_t *);
+	{
+		const struct rte_tcp_hdr *t = (const void *)(h + lens.l2_len + lens.l3_len);
+
+		seq0 = rte_be_to_cpu_32(t->sent_seq);
+		flags0 = t->tcp_flags;
+	}
+	if (RTE_ETH_IS_IPV4_HDR(ptype))
+		id0 = rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)(h + lens.l2_len))->packet_id);
+	for (uint32_t i = 0; i < nseg; i++) {
+		uint32_t len = RTE_MIN(mss, payload - i * mss);
+		struct rte_mbuf *s = rte_pktmbuf_alloc(mp);
+		uint8_t *sh, *ip;
+		struct rte_tcp_hdr *t;
+
+		if (!s || !rte_pktmbuf_append(s, (uint16_t)hdr) ||
+		    append_from(s, m, hdr + i * mss, len, mp)) {
+			rte_pktmbuf_free(s);
+			rte_pktmbuf_free_bulk(out, i);
+			return -1;
+		}
+		sh = rte_pktmbuf_mtod(s, uint8_t *);
+		memcpy(sh, h, hdr);
+		ip = sh + lens.l2_len;
+		t = (struct rte_tcp_hdr *)(ip + lens.l3_len);
+		if (RTE_ETH_IS_IPV4_HDR(ptype)) {
+			struct rte_ipv4_hdr *v4 = (struct rte_ipv4_hdr *)ip;
+
+			v4->total_length = rte_cpu_to_be_16((uint16_t)(lens.l3_len + lens.l4_len + len));
+			v4->packet_id = rte_cpu_to_be_16((uint16_t)(id0 + i));
+			v4->hdr_checksum = 0;
+			v4->hdr_checksum = rte_ipv4_cksum(v4);
+		} else {
+			struct rte_ipv6_hdr *v6 = (struct rte_ipv6_hdr *)ip;
+
+			v6->payload_len = rte_cpu_to_be_16(
+				(uint16_t)(lens.l3_len - sizeof(*v6) + lens.l4_len + len));
+		}
+		t->sent_seq = rte_cpu_to_be_32(seq0 + i * mss);
+		t->tcp_flags = flags0;
+		if (i + 1 < nseg)
+			t->tcp_flags &= (uint8_t)~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+		if (i > 0)
+			t->tcp_flags &= (uint8_t)~RTE_TCP_CWR_FLAG;
+		/* Its checksum is still to be made, as the guest's was. */
+		s->ol_flags = RTE_MBUF_F_RX_L4_CKSUM_NONE;
+		out[i] = s;
+	}
+	return (int)nseg;
 }
 
 int vio_offload_sw_csum(struct rte_mbuf *m)

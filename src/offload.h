@@ -13,11 +13,25 @@
 #include <stdint.h>
 
 struct rte_mbuf;
+struct rte_mempool;
 
 /* Turn a guest's partial checksum (RX_L4_CKSUM_NONE) into a TX checksum
  * request.  Returns 1 when the packet now asks for one, 0 when it has
  * nothing to finish (or nothing this relay can: not TCP or UDP). */
 int vio_offload_tx_request(struct rte_mbuf *m);
+
+/* A guest's TCP segmentation request (VIRTIO_NET_F_HOST_TSO4/6: marked
+ * RX_LRO with tso_segsz by librte_vhost): cut m into segments of at most
+ * tso_segsz payload bytes, in new buffers from mp (chained when a segment
+ * is longer than a buffer), headers copied and fixed (IPv4 length, id and
+ * checksum; IPv6 payload length; TCP sequence, FIN/PSH on the last only, CWR
+ * on the first only); each segment leaves its TCP checksum to
+ * vio_offload_tx_request().  Writes at most room segments to out and returns
+ * how many, 0 when m is no segmentation request (untouched), or -1 when it
+ * cannot be cut (not TCP, headers not in its first buffer, more segments than
+ * room, out of buffers): nothing is left allocated.  m itself is not freed. */
+int vio_offload_segment(struct rte_mbuf *m, struct rte_mempool *mp, struct rte_mbuf **out,
+			unsigned room);
 
 /* Compute the L4 checksum the mbuf's TX flags ask for and clear those flags.
  * Returns 0, or -1 when the headers the flags describe are not there (the

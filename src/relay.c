@@ -278,6 +278,7 @@ static void place_pool(struct vio_relay *r)
 int vio_relay_vm_up(struct vio_relay *r, int vid)
 {
 	char ifname[PATH_MAX];
+	uint64_t features;
 
 	if (r->vm_running) {
 		VIO_LOG(WARNING, "relay %u: vhost device %d refused: device %d is running",
@@ -287,6 +288,8 @@ int vio_relay_vm_up(struct vio_relay *r, int vid)
 	r->vid = vid;
 	r->vm_running = true;
 	r->vm_numa = rte_vhost_get_numa_node(vid);
+	r->vm_tso = rte_vhost_get_negotiated_features(vid, &features) == 0 &&
+		    (features & ((1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6)));
 	place_pool(r);
 	start_port(r);
 	vio_relay_resume(r);
@@ -306,6 +309,7 @@ void vio_relay_vm_down(struct vio_relay *r)
 	stop_port(r);
 	r->vid = -1;
 	r->vm_running = false;
+	r->vm_tso = false;
 	r->vm_numa = -1;
 	VIO_LOG(INFO, "relay %u: VM disconnected", r->id);
 }

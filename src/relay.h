@@ -31,6 +31,8 @@
 #include "vf_events.h"
 
 #define VIO_BURST 32
+#define VIO_TSO_BURST 4     /* guest packets a poll takes when the guest may send TSO */
+#define VIO_SEG_MAX 512     /* packets a poll may hold after segmentation */
 #define VIO_MAX_VRINGS 64   /* 32 queue pairs */
 
 struct rte_mbuf;
@@ -40,7 +42,7 @@ struct vio_relay;
 struct vio_relay_dir {
 	/* Datapath state: touched only by the serving worker, or by control
 	 * while the direction is quiesced. */
-	struct rte_mbuf *held[VIO_BURST];  /* accepted but not yet delivered */
+	struct rte_mbuf *held[VIO_SEG_MAX]; /* accepted but not yet delivered */
 	uint16_t n_held, held_first;
 	uint64_t held_deadline;            /* TSC: drop the held packets after it */
 	uint16_t next_vring;               /* round robin over guest TX rings */
@@ -73,6 +75,7 @@ struct vio_relay {
 	bool sock_registered;
 	int vid;                           /* running device, -1 when none */
 	bool vm_running;
+	bool vm_tso;                       /* the guest may send TCP segmentation requests */
 	int vm_numa;
 
 	/* [atomic] connection state, also written from vhost callbacks */

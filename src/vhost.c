@@ -173,20 +173,20 @@ int vio_vhost_init(const struct vio_config *c)
 	cfg = c;
 	/* Offer only what the relay completes.  Checksums: the VF, or the
 	 * relay in software for a VF without checksum offload (forward.c);
-	 * GUEST_CSUM lets the guest trust what the VF verified.  No
-	 * segmentation offloads: a VF without TSO would put 64 KiB frames on
-	 * the wire. */
-	disabled_features = (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) |
-			    (1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_UFO) |
+	 * GUEST_CSUM lets the guest trust what the VF verified.  TCP
+	 * segmentation (HOST_TSO4/6) with VIRTIOFWD_TSO: the relay cuts the
+	 * segments itself (offload.c), so any VF will do.  No ECN, UFO or
+	 * receive-side segmentation (GUEST_TSO: the VF does no LRO). */
+	disabled_features = (1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_UFO) |
 			    (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) |
 			    (1ULL << VIRTIO_NET_F_GUEST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_UFO) |
 			    (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX) |
 			    (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE);
 	if (!c->mrgbuf)
 		disabled_features |= 1ULL << VIRTIO_NET_F_MRG_RXBUF;
-	if (c->tso)
-		VIO_LOG(WARNING, "VIRTIOFWD_TSO: TCP segmentation offload is not offered yet; "
-			"guests segment in software");
+	if (!c->tso)
+		disabled_features |= (1ULL << VIRTIO_NET_F_HOST_TSO4) |
+				     (1ULL << VIRTIO_NET_F_HOST_TSO6);
 
 	if (c->socket_owner[0]) {
 		struct passwd *pw = getpwnam(c->socket_owner);
