@@ -133,6 +133,14 @@ count:
 	return sent;
 }
 
+static inline void count_long(struct vio_relay_dir *d, uint64_t nb, uint64_t nbytes)
+{
+	if (nb) {
+		stat_add(&d->st.long_pkts, nb);
+		stat_add(&d->st.long_bytes, nbytes);
+	}
+}
+
 /* Frames longer than the VF's MTU allows are dropped and counted here: the
  * VF would refuse or truncate them on the way out, and a VF that let one in
  * would hand the guest a frame its own side could not carry.  TSO packets
@@ -155,10 +163,7 @@ static inline uint16_t drop_too_long(struct vio_relay_dir *d, struct rte_mbuf **
 		nbytes += rte_pktmbuf_pkt_len(m);
 		rte_pktmbuf_free(m);
 	}
-	if (nb) {
-		stat_add(&d->st.long_pkts, nb);
-		stat_add(&d->st.long_bytes, nbytes);
-	}
+	count_long(d, nb, nbytes);
 	return k;
 }
 
@@ -191,10 +196,7 @@ static inline uint16_t segment_burst(struct vio_relay_dir *d, struct rte_mbuf **
 		}
 		rte_pktmbuf_free(m);
 	}
-	if (nb) {
-		stat_add(&d->st.long_pkts, nb);
-		stat_add(&d->st.long_bytes, nbytes);
-	}
+	count_long(d, nb, nbytes);
 	return k;
 }
 

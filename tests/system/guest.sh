@@ -143,3 +143,20 @@ print(hashlib.md5(urllib.request.urlopen('http://10.0.0.2:8080/up', timeout=30).
 		"1 MiB up intact; $d: vf_to_vm.tx=$(stat_of "$st" vf_to_vm.tx 1)" \
 		"vm_to_vf.tx=$(stat_of "$st" vm_to_vf.tx 1)"
 }
+
+# two_hosts [DAEMON_ARGS...]: the migration tests' two "hosts" in one
+# namespace ($ns): forwarders a and b (sockets in $SOCKDIR and $T/sockb), their
+# tap VFs vfa and vfb on a bridge br0 that holds the guest's peer 10.0.0.1.
+two_hosts() {
+	ns=$(ns_add net)
+	ip netns exec "$ns" ip link add br0 type bridge forward_delay 0 stp_state 0
+	ip netns exec "$ns" ip addr add 10.0.0.1/24 dev br0
+	ip netns exec "$ns" ip link set br0 up
+	daemon_start a "$ns" "$@" -P "net_tap0,iface=vfa=1"
+	DAEMON_SOCKDIR=$T/sockb daemon_start b "$ns" "$@" -P "net_tap0,iface=vfb=1"
+	for i in vfa vfb; do
+		wait_iface "$ns" "$i" 30 || fail "$i did not appear"
+		ip netns exec "$ns" ip link set "$i" master br0
+		ip netns exec "$ns" ip link set "$i" up
+	done
+}

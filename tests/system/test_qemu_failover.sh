@@ -24,20 +24,7 @@
 . "$(dirname "$0")/guest.sh"
 
 MAC=52:54:00:12:34:56
-ns=$(ns_add net)
-ip netns exec "$ns" ip link add br0 type bridge forward_delay 0 stp_state 0
-ip netns exec "$ns" ip addr add 10.0.0.1/24 dev br0
-ip netns exec "$ns" ip link set br0 up
-
-daemon_start a "$ns" -P "net_tap0,iface=vfa=1"
-DAEMON_SOCKDIR=$T/sockb daemon_start b "$ns" -P "net_tap0,iface=vfb=1"
-bridge_add() { # IFACE
-	wait_iface "$ns" "$1" 30 || fail "$1 did not appear"
-	ip netns exec "$ns" ip link set "$1" master br0
-	ip netns exec "$ns" ip link set "$1" up
-}
-bridge_add vfa
-bridge_add vfb
+two_hosts
 
 # failover_guest NAME VHOST_SOCKET PRIMARY_TAP [QEMU ARGS...]: q35 (the primary
 # must sit alone on a PCI Express root port to be hot-pluggable), run inside

@@ -19,18 +19,7 @@
 . "$(dirname "$0")/guest.sh"
 
 MAC=52:54:00:12:34:56
-ns=$(ns_add net)
-ip netns exec "$ns" ip link add br0 type bridge forward_delay 0 stp_state 0
-ip netns exec "$ns" ip addr add 10.0.0.1/24 dev br0
-ip netns exec "$ns" ip link set br0 up
-
-daemon_start a "$ns" --loglevel=7 -P "net_tap0,iface=vfa=1"
-DAEMON_SOCKDIR=$T/sockb daemon_start b "$ns" --loglevel=7 -P "net_tap0,iface=vfb=1"
-for i in vfa vfb; do
-	wait_iface "$ns" "$i" 30 || fail "$i did not appear"
-	ip netns exec "$ns" ip link set "$i" master br0
-	ip netns exec "$ns" ip link set "$i" up
-done
+two_hosts --loglevel=7
 
 # The announcement, as it leaves forwarder b (RARP, or ARP from the guest).
 ip netns exec "$ns" tcpdump -l -n -e -i vfb 'rarp or arp' >"$T/tcpdump-vfb.txt" 2>"$T/tcpdump.err" &
