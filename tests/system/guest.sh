@@ -154,9 +154,12 @@ two_hosts() {
 	ip netns exec "$ns" ip link set br0 up
 	daemon_start a "$ns" "$@" -P "net_tap0,iface=vfa=1"
 	DAEMON_SOCKDIR=$T/sockb daemon_start b "$ns" "$@" -P "net_tap0,iface=vfb=1"
-	for i in vfa vfb; do
-		wait_iface "$ns" "$i" 30 || fail "$i did not appear"
-		ip netns exec "$ns" ip link set "$i" master br0
-		ip netns exec "$ns" ip link set "$i" up
-	done
+	bridge_add vfa
+	bridge_add vfb
+}
+
+bridge_add() { # IFACE: onto two_hosts' bridge, once it appears
+	wait_iface "$ns" "$1" 30 || fail "$1 did not appear"
+	ip netns exec "$ns" ip link set "$1" master br0
+	ip netns exec "$ns" ip link set "$1" up
 }
