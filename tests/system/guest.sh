@@ -163,3 +163,25 @@ bridge_add() { # IFACE: onto two_hosts' bridge, once it appears
 	ip netns exec "$ns" ip link set "$1" master br0
 	ip netns exec "$ns" ip link set "$1" up
 }
+
+# migrate_wait MONITOR_SOCKET TENTHS: poll "info migrate" until the migration
+# ends (logging each new status), fail unless it completed, log its figures;
+# $t_done is when it was seen complete (t_start is the caller's).
+migrate_wait() {
+	local status="" seen=""
+	for _ in $(seq 1 "$2"); do
+		hmp "$1" "info migrate" >"$T/info-migrate.txt"
+		status=$(sed -n 's/^Migration status: *//p' "$T/info-migrate.txt" | tr -d '\r')
+		case " $seen " in *" $status "*) ;; *)
+			seen="$seen $status"
+			log "migration status: $status"
+			;;
+		esac
+		case "$status" in completed | failed | cancelled) break ;; esac
+		sleep 0.1
+	done
+	t_done=$(date +%s.%N)
+	[ "$status" = completed ] || fail "migration $status: $(cat "$T/migrate.out" "$T/info-migrate.txt")"
+	log "migration completed in $(echo "$t_done - $t_start" | bc) s:" \
+		"$(grep -E '^(total time|downtime|transferred ram|dirty sync count)' "$T/info-migrate.txt" | tr '\n' ' ')"
+}

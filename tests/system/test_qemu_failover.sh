@@ -101,22 +101,7 @@ sleep 3
 log "== migrate (QEMU unplugs the primary first)"
 t_start=$(date +%s.%N)
 hmp "$T/mon-src.sock" "migrate -d unix:$T/mig.sock" >"$T/migrate.out"
-status="" seen=""
-for _ in $(seq 1 900); do
-	hmp "$T/mon-src.sock" "info migrate" >"$T/info-migrate.txt"
-	status=$(sed -n 's/^Migration status: *//p' "$T/info-migrate.txt" | tr -d '\r')
-	case " $seen " in *" $status "*) ;; *)
-		seen="$seen $status"
-		log "migration status: $status"
-		;;
-	esac
-	case "$status" in completed | failed | cancelled) break ;; esac
-	sleep 0.1
-done
-t_done=$(date +%s.%N)
-[ "$status" = completed ] || fail "migration $status: $(cat "$T/migrate.out" "$T/info-migrate.txt")"
-log "migration completed in $(echo "$t_done - $t_start" | bc) s:" \
-	"$(grep -E '^(total time|downtime|transferred ram|dirty sync count)' "$T/info-migrate.txt" | tr '\n' ' ')"
+migrate_wait "$T/mon-src.sock" 900
 stop_name src
 
 # Wait for the target to plug its primary back in and the guest to use it.

@@ -55,17 +55,7 @@ t_start=$(date +%s.%N)
 # (VF->VM) over several dirty-page passes: what it writes must be logged.
 hmp "$T/mon-src.sock" "migrate_set_parameter max-bandwidth ${VIO_MIG_BW:-32M}" >/dev/null
 hmp "$T/mon-src.sock" "migrate -d unix:$T/mig.sock" >"$T/migrate.out"
-status=""
-for _ in $(seq 1 600); do
-	hmp "$T/mon-src.sock" "info migrate" >"$T/info-migrate.txt"
-	status=$(sed -n 's/^Migration status: *//p' "$T/info-migrate.txt" | tr -d '\r')
-	case "$status" in completed | failed | cancelled) break ;; esac
-	sleep 0.1
-done
-t_done=$(date +%s.%N)
-[ "$status" = completed ] || fail "migration $status: $(cat "$T/migrate.out" "$T/info-migrate.txt")"
-log "migration completed in $(echo "$t_done - $t_start" | bc) s:" \
-	"$(grep -E '^(total time|downtime|transferred ram|dirty sync count)' "$T/info-migrate.txt" | tr '\n' ' ')"
+migrate_wait "$T/mon-src.sock" 600
 
 # The FDB moves to vfb once the announcement crosses forwarder b.
 fdb_s=""
