@@ -209,7 +209,8 @@ static inline void complete_offloads(struct vio_relay *r, struct rte_mbuf **pkts
 	bool any = false;
 
 	for (uint16_t i = 0; i < n; i++)
-		if (vio_offload_tx_request(pkts[i]))
+		if ((pkts[i]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_NONE &&
+		    vio_offload_tx_request(pkts[i])) /* the common case: no call */
 			any = true;
 	if (!any)
 		return;
