@@ -236,6 +236,20 @@ static void stop_port(struct vio_relay *r)
 	r->port_started = false;
 }
 
+/* An Ethernet header and up to two VLAN tags around an MTU-sized packet. */
+static uint32_t max_frame(uint16_t mtu)
+{
+	return mtu + 14u + 2 * 4u;
+}
+
+/* What the datapath reads of a port just configured (relay quiesced). */
+static void port_configured(struct vio_relay *r, const struct vio_vf_opts *o)
+{
+	r->vf_rx_intr = o->rx_intr;
+	r->vf_max_frame = max_frame(o->mtu);
+	r->vf_tx_csum = o->tx_csum;
+}
+
 /* Before the VF port starts for a VM: the relay's buffers belong on the
  * VM's NUMA node, where every packet is copied to or from.  The port is
  * configured again on a new pool there; whatever cannot be honoured (no
@@ -265,7 +279,7 @@ static void place_pool(struct vio_relay *r)
 		return;
 	}
 	r->pool = pool;
-	r->vf_rx_intr = opts.rx_intr;
+	port_configured(r, &opts);
 	/* The old RX queue gave its buffers back when it was released. */
 	if (rte_mempool_full(old))
 		rte_mempool_free(old);
@@ -312,12 +326,6 @@ void vio_relay_vm_down(struct vio_relay *r)
 	r->vm_tso = false;
 	r->vm_numa = -1;
 	VIO_LOG(INFO, "relay %u: VM disconnected", r->id);
-}
-
-/* An Ethernet header and up to two VLAN tags around an MTU-sized packet. */
-static uint32_t max_frame(uint16_t mtu)
-{
-	return mtu + 14u + 2 * 4u;
 }
 
 static bool vf_in_use(const struct vio_vf_dev *dev, unsigned *by)
@@ -374,9 +382,7 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char
 	}
 	reset_stats_if_new(r);
 	r->vf = *dev;
-	r->vf_rx_intr = opts.rx_intr;
-	r->vf_max_frame = max_frame(opts.mtu);
-	r->vf_tx_csum = opts.tx_csum;
+	port_configured(r, &opts);
 	r->port_id = port;
 	r->pool = pool;
 	r->vf_numa = vio_vf_numa(port);
@@ -475,9 +481,7 @@ static void reset_vf_locked(struct vio_relay *r)
 		drop_vf_locked(r);
 		return;
 	}
-	r->vf_rx_intr = opts.rx_intr;
-	r->vf_max_frame = max_frame(opts.mtu);
-	r->vf_tx_csum = opts.tx_csum;
+	port_configured(r, &opts);
 	start_port(r);
 	vio_relay_resume(r);
 	VIO_LOG(NOTICE, "relay %u: VF %s reset and running again", r->id, r->vf.name);

@@ -221,12 +221,14 @@ void vio_vf_link_watch(uint16_t port, bool live)
 
 void vio_vf_link_get(uint16_t port, struct vio_vf_link *out)
 {
-	const struct port_watch *w = &watch[port < RTE_MAX_ETHPORTS ? port : 0];
+	const struct port_watch *w;
 
-	if (port >= RTE_MAX_ETHPORTS || !__atomic_load_n(&w->watched, __ATOMIC_ACQUIRE)) {
-		*out = (struct vio_vf_link){.state = -1};
+	*out = (struct vio_vf_link){.state = -1};
+	if (port >= RTE_MAX_ETHPORTS)
 		return;
-	}
+	w = &watch[port];
+	if (!__atomic_load_n(&w->watched, __ATOMIC_ACQUIRE))
+		return;
 	out->state = __atomic_load_n(&w->state, __ATOMIC_RELAXED);
 	out->speed = __atomic_load_n(&w->speed, __ATOMIC_RELAXED);
 	out->changes = __atomic_load_n(&w->changes, __ATOMIC_RELAXED);
