@@ -33,13 +33,16 @@ static int be_relay(unsigned id, struct vio_ctl_relay *out)
 	out->vf_link = -1;
 	if (r->has_vf) {
 		struct vio_vf_link l;
+		struct vio_vf_drops drops;
 
 		out->vf = r->vf;
 		vio_vf_link_get(r->port_id, &l);
 		out->vf_link = l.state;
 		out->vf_speed = l.speed;
 		out->vf_link_changes = l.changes;
-		out->vf_rx_errors = vio_stats_vf_rx_errors(r);
+		vio_stats_vf_drops(r, &drops);
+		out->vf_rx_errors = drops.rx_errors;
+		out->vf_rx_missed = drops.rx_missed;
 	}
 	for (int d = 0; d < VIO_NB_DIRS; d++) {
 		out->cpu[d] = r->dirs[d].listed ? r->dirs[d].cpu : -1;

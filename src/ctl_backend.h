@@ -31,6 +31,7 @@ struct vio_ctl_relay {
 	uint32_t vf_speed;                 /* Mb/s, 0 unknown */
 	uint64_t vf_link_changes;
 	uint64_t vf_rx_errors;             /* frames the VF port refused */
+	uint64_t vf_rx_missed;             /* frames it had no room for */
 	int cpu[VIO_NB_DIRS];              /* worker CPU, -1 when none */
 	int pinned[VIO_NB_DIRS];           /* pinned CPU (config, core_sched), -1 */
 	bool running[VIO_NB_DIRS];         /* on a worker's task list */

@@ -148,6 +148,7 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 			SET(m->vf, link_speed_mbps, r->vf_speed);
 		SET(m->vf, link_changes, r->vf_link_changes);
 		SET(m->vf, rx_errors, r->vf_rx_errors);
+		SET(m->vf, rx_missed, r->vf_rx_missed);
 		m->rs.vf = &m->vf;
 	}
 	if (r->cpu[VIO_DIR_VF_TO_VM] >= 0)

@@ -75,13 +75,15 @@ void vio_stats_read(const struct vio_relay *r, struct vio_dir_stats out[VIO_NB_D
 		read_dir(&r->dirs[d].st, &out[d]);
 }
 
-uint64_t vio_stats_vf_rx_errors(const struct vio_relay *r)
+void vio_stats_vf_drops(const struct vio_relay *r, struct vio_vf_drops *out)
 {
 	struct rte_eth_stats st;
 
+	out->rx_errors = out->rx_missed = 0;
 	if (!r->has_vf || rte_eth_stats_get(r->port_id, &st))
-		return 0;
-	return st.ierrors;
+		return;
+	out->rx_errors = st.ierrors;
+	out->rx_missed = st.imissed;
 }
 
 void vio_stats_log_all(void)
@@ -92,10 +94,12 @@ void vio_stats_log_all(void)
 		const struct vio_relay *r = vio_relay_get(i);
 		struct vio_dir_stats s[VIO_NB_DIRS];
 		struct vio_vf_link link = {.state = -1};
+		struct vio_vf_drops vf;
 
 		if (!vio_relay_in_use(r))
 			continue;
 		vio_stats_read(r, s);
+		vio_stats_vf_drops(r, &vf);
 		if (r->has_vf)
 			vio_vf_link_get(r->port_id, &link);
 		if (!r->has_vf && !r->vm_running && !s[0].rx_pkts && !s[1].rx_pkts)
@@ -105,7 +109,8 @@ void vio_stats_log_all(void)
 			"vf_to_vm.rx=%lu/%lu vf_to_vm.tx=%lu/%lu vf_to_vm.drop_full=%lu/%lu "
 			"vf_to_vm.drop_nc=%lu/%lu vm_to_vf.rx=%lu/%lu vm_to_vf.tx=%lu/%lu "
 			"vm_to_vf.drop_full=%lu/%lu vm_to_vf.drop_nc=%lu/%lu "
-			"vf_to_vm.drop_long=%lu/%lu vm_to_vf.drop_long=%lu/%lu vf.rx_errors=%lu",
+			"vf_to_vm.drop_long=%lu/%lu vm_to_vf.drop_long=%lu/%lu vf.rx_errors=%lu "
+			"vf.rx_missed=%lu",
 			i, r->has_vf ? r->vf.name : "none", r->vm_running ? "connected" : "none",
 			link.state > 0 ? "up" : link.state == 0 ? "down" : "unknown", link.changes,
 			r->pool ? rte_mempool_avail_count(r->pool) : 0, r->pool ? r->pool->size : 0,
@@ -113,7 +118,7 @@ void vio_stats_log_all(void)
 			s[0].full_bytes, s[0].nc_pkts, s[0].nc_bytes, s[1].rx_pkts, s[1].rx_bytes,
 			s[1].tx_pkts, s[1].tx_bytes, s[1].full_pkts, s[1].full_bytes, s[1].nc_pkts,
 			s[1].nc_bytes, s[0].long_pkts, s[0].long_bytes, s[1].long_pkts, s[1].long_bytes,
-			vio_stats_vf_rx_errors(r));
+			vf.rx_errors, vf.rx_missed);
 		log_rings(r);
 	}
 	vio_ctl_unlock();

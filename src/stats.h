@@ -7,9 +7,14 @@
 
 void vio_stats_read(const struct vio_relay *r, struct vio_dir_stats out[VIO_NB_DIRS]);
 
-/* Frames the relay's VF port itself refused (too long, bad): its own
- * counter (0 without a VF). */
-uint64_t vio_stats_vf_rx_errors(const struct vio_relay *r);
+/* What the relay's VF port dropped on receive, from its own counters (0
+ * without a VF): frames it refused (too long, bad) and frames it had no room
+ * for because its receive queues were not drained in time. */
+struct vio_vf_drops {
+	uint64_t rx_errors;
+	uint64_t rx_missed;
+};
+void vio_stats_vf_drops(const struct vio_relay *r, struct vio_vf_drops *out);
 
 /* Log the state and counters of every relay in use (SIGUSR1, shutdown). */
 void vio_stats_log_all(void);

@@ -122,6 +122,7 @@ static void print_flat(const Response *r)
 			flat_field(p, &s->vf->base, "link_speed_mbps");
 			flat_field(p, &s->vf->base, "link_changes");
 			flat_field(p, &s->vf->base, "rx_errors");
+			flat_field(p, &s->vf->base, "rx_missed");
 		}
 		if (s->vhost)
 			printf("%s.vhost.vhost_socket_name=%s\n", relay, s->vhost->vhost_socket_name);

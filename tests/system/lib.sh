@@ -28,8 +28,14 @@ dump_logs() {
 	done
 }
 
+# A test may define on_fail() to print what tells where a failure happened
+# (counters, interface statistics); it runs once, before the logs are dumped.
 fail() {
 	echo "FAIL: $*"
+	if declare -F on_fail >/dev/null && [ -z "${IN_ON_FAIL:-}" ]; then
+		IN_ON_FAIL=1
+		on_fail || true
+	fi
 	dump_logs
 	exit 1
 }

@@ -18,6 +18,17 @@ veth() { # NS END PEER: a veth pair in NS, MTU 9000, both ends up
 	ip netns exec "$1" ip link set "$3" up
 }
 
+# Where frames went when some are missing: the relay's counters, the kernel's
+# per-interface drops, and the "VM"'s port statistics (printed as it stops).
+on_fail() {
+	log "relay counters: $(relay_stats "d-$mode" 1 | grep -E '\.(rx|tx|drop_[a-z]+)=|rx_errors|rx_missed' | tr '\n' ' ')"
+	for ns in "$nsvf:vf0" "$nsvf:vfk" "$nsvm:vmk" "$nsvm:vm0"; do
+		log "${ns#*:}: $(ip netns exec "${ns%%:*}" ip -s link show "${ns#*:}" | tr -s ' \n' ' ')"
+	done
+	stop_name "vm-$mode"
+	log "VM side: $(grep -E 'RX-dropped|TX-dropped|RX-missed' "$T/vm-$mode.log" | tr -s ' \n' ' ')"
+}
+
 N=${VIO_JUMBO_FRAMES:-600}
 MAXLEN=9014
 nsvf=$(ns_add vf)

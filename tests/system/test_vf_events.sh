@@ -73,6 +73,7 @@ wait_more "$T/d.log" "$up" "$n_up" 10 || fail "link up not logged"
 out=$($ST) || fail "stats request failed"
 echo "$out" | grep -qx "relay_1.vf.link_up=True" || fail "ZeroMQ stats: no link_up=True: $out"
 echo "$out" | grep -qx "relay_1.vf.link_changes=2" || fail "ZeroMQ stats: link_changes not 2: $out"
+echo "$out" | grep -qx "relay_1.vf.rx_missed=0" || fail "ZeroMQ stats: no rx_missed=0: $out"
 ping_until "$nsvf" 10.0.0.2 20 || fail "no traffic after the link came back"
 log "link down/up logged, counted (2 changes) and shown in both stats"
 
