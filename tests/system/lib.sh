@@ -239,7 +239,8 @@ both_ways() {
 	wait $r2 || ok=0
 	log "$label VF->VM: $(cat "$T/vf2vm.json")"
 	log "$label VM->VF: $(cat "$T/vm2vf.json")"
-	[ $ok = 1 ] || fail "$label: frames lost, corrupted, reordered or oversized"
+	[ $ok = 1 ] || fail "$label: frames lost, corrupted, reordered or oversized:" \
+		"VF->VM $(cat "$T/vf2vm.json") VM->VF $(cat "$T/vm2vf.json")"
 	rm -f "$T"/vf2vm.json* "$T"/vm2vf.json*
 }
 

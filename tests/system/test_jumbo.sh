@@ -25,6 +25,7 @@ on_fail() {
 	for ns in "$nsvf:vf0" "$nsvf:vfk" "$nsvm:vmk" "$nsvm:vm0"; do
 		log "${ns#*:}: $(ip netns exec "${ns%%:*}" ip -s link show "${ns#*:}" | tr -s ' \n' ' ')"
 	done
+	log "softnet backlog drops per CPU: $(while read -r _ d _; do printf '%d ' "0x$d"; done </proc/net/softnet_stat)"
 	stop_name "vm-$mode"
 	log "VM side: $(grep -E 'RX-dropped|TX-dropped|RX-missed' "$T/vm-$mode.log" | tr -s ' \n' ' ')"
 }

@@ -170,6 +170,7 @@ def cmd_flood(a):
 
 SOL_PACKET = 263
 PACKET_AUXDATA = 8
+PACKET_STATISTICS = 6
 TP_STATUS_VLAN_VALID = 0x10
 TP_STATUS_VLAN_TPID_VALID = 0x40
 
@@ -258,6 +259,9 @@ def cmd_recv(a):
            "missing": want - len(seen), "first_corrupt": first_bad}
     if limit is not None:
         res["oversize_arrived"] = oversize
+    # Frames the kernel dropped because this socket's buffer was full: a
+    # loss here is the test rig's, not the relay's.
+    res["socket_drops"] = struct.unpack("II", s.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))[1]
     with open(a.out, "w") as f:
         json.dump(res, f)
     print(json.dumps(res))
