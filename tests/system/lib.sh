@@ -215,8 +215,10 @@ path_ready() {
 # both_ways NS_VF IF_VF NS_VM IF_VM COUNT LABEL [FRAMES_ARGS...]: COUNT frames
 # each way at once (tags VF2VM and VM2VF), every frame checked by the
 # receivers (results in $T/vf2vm.json and $T/vm2vf.json, logged); fails the
-# test unless all arrive intact and in order.  $RECV_ARGS and $SEND_ARGS add
-# options to one side only.
+# test unless all arrive intact and in order (with BOTH_WAYS_RETURN=1 it
+# returns 1 instead, for a caller that tells where they went; the receivers'
+# results are in $BOTH_WAYS_RESULT).  $RECV_ARGS and
+# $SEND_ARGS add options to one side only.
 both_ways() {
 	local nsa=$1 ifa=$2 nsb=$3 ifb=$4 n=$5 label=$6 r1 r2 s1 s2 ok=1
 	shift 6
@@ -239,9 +241,11 @@ both_ways() {
 	wait $r2 || ok=0
 	log "$label VF->VM: $(cat "$T/vf2vm.json")"
 	log "$label VM->VF: $(cat "$T/vm2vf.json")"
-	[ $ok = 1 ] || fail "$label: frames lost, corrupted, reordered or oversized:" \
-		"VF->VM $(cat "$T/vf2vm.json") VM->VF $(cat "$T/vm2vf.json")"
+	BOTH_WAYS_RESULT="VF->VM $(cat "$T/vf2vm.json") VM->VF $(cat "$T/vm2vf.json")"
 	rm -f "$T"/vf2vm.json* "$T"/vm2vf.json*
+	[ $ok = 1 ] && return 0
+	[ -n "${BOTH_WAYS_RETURN:-}" ] && return 1
+	fail "$label: frames lost, corrupted, reordered or oversized: $BOTH_WAYS_RESULT"
 }
 
 # ring_used NAME RELAY NRINGS: "ring=used" for the first NRINGS guest rings of
