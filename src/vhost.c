@@ -180,8 +180,7 @@ int vio_vhost_init(const struct vio_config *c)
 	disabled_features = (1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_UFO) |
 			    (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) |
 			    (1ULL << VIRTIO_NET_F_GUEST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_UFO) |
-			    (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX) |
-			    (1ULL << VIRTIO_NET_F_GUEST_ANNOUNCE);
+			    (1ULL << VIRTIO_NET_F_CTRL_VQ) | (1ULL << VIRTIO_NET_F_CTRL_RX);
 	if (!c->mrgbuf)
 		disabled_features |= 1ULL << VIRTIO_NET_F_MRG_RXBUF;
 	if (!c->tso)

@@ -19,6 +19,11 @@
 # after the migration, and checks: the failover master has two slaves, the
 # primary carries the traffic before, the migration completes, the ping
 # resumes on the target and the target's primary carries it at the end.
+# After the migration the guest announces itself (GUEST_ANNOUNCE) through its
+# failover master, i.e. the primary once it is back; a RARP that QEMU has the
+# target forwarder send instead (VHOST_USER_SEND_RARP, when GUEST_ANNOUNCE is
+# not offered) reaches the bridge after the primary's and pins the guest's MAC
+# to the standby port while the guest only listens on its primary.
 . "$(dirname "$0")/lib.sh"
 
 . "$(dirname "$0")/guest.sh"
@@ -134,19 +139,18 @@ phase() { # PHASE PORT: replies on PORT in PHASE
 [ "$(phase before pria)" -ge 10 ] ||
 	fail "the primary (pria) did not carry the guest's replies before the migration"
 case "$summary" in *tail_ok=1*) ;; *)
-	# Seen here in about half of the runs: once the target QEMU re-plugs the
-	# vmxnet3 primary, the guest stops answering altogether (its console goes
-	# silent; once, a kernel panic in __kmem_cache_free in interrupt with
-	# vmxnet3 loaded), after forwarder b had carried its traffic.  That is
-	# the guest/QEMU 7.2 TCG vmxnet3 hot-plug path, not the forwarder.
-	if [ "$(phase after vfb)$(phase during vfb)" != 00 ]; then
-		panic=$(grep -a -m1 "Kernel panic" "$T/dst.log" | tr -d '\r' || true)
-		echo "SKIP: the target guest stopped answering after QEMU re-plugged its vmxnet3" \
-			"primary (QEMU running: $dst_alive${panic:+; $panic}); forwarder b had carried" \
-			"$(($(phase during vfb) + $(phase after vfb))) replies; paths: $(sed -n 2p <<<"$pg")"
+	# The target guest's kernel crashing after the re-plug was seen in about
+	# 1 of 9 runs with this standby (0 of 18 with a tap standby; causes not
+	# established, see docs/guests.md): said with the guest's own words.
+	# Anything else fails.
+	panic=$(grep -a -m1 -E "Kernel panic|BUG:" "$T/dst.log" | tr -d '\r' || true)
+	if [ -n "$panic" ]; then
+		echo "SKIP: the target guest's kernel crashed after QEMU re-plugged its vmxnet3" \
+			"primary (cause not established): $panic; paths: $(sed -n 2p <<<"$pg")"
 		exit 0
 	fi
-	fail "the ping did not resume after the migration ($(tail -3 "$T/ping.txt"))"
+	fail "the ping did not resume after the migration (paths: $(sed -n 2p <<<"$pg");" \
+		"FDB: $(ip netns exec "$ns" bridge fdb show br br0 | grep -i "$MAC" | tr '\n' ' '))"
 	;;
 esac
 [ "$dst_alive" = 1 ] || fail "target guest is not running"
