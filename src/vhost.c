@@ -28,10 +28,6 @@
 #include "log.h"
 #include "relay.h"
 
-#ifndef VIRTIO_NET_F_GUEST_ANNOUNCE
-#define VIRTIO_NET_F_GUEST_ANNOUNCE 21
-#endif
-
 static const struct vio_config *cfg;
 static uint64_t disabled_features;
 static uid_t sock_uid = (uid_t)-1;
@@ -176,7 +172,11 @@ int vio_vhost_init(const struct vio_config *c)
 	 * GUEST_CSUM lets the guest trust what the VF verified.  TCP
 	 * segmentation (HOST_TSO4/6) with VIRTIOFWD_TSO: the relay cuts the
 	 * segments itself (offload.c), so any VF will do.  No ECN, UFO or
-	 * receive-side segmentation (GUEST_TSO: the VF does no LRO). */
+	 * receive-side segmentation (GUEST_TSO: the VF does no LRO).
+	 * GUEST_ANNOUNCE stays on: after a migration the guest announces
+	 * itself (through its failover master), where QEMU's fallback, a
+	 * RARP we would send for it (SEND_RARP), can reach a switch after
+	 * the VF's announce and pin the guest's MAC to the standby path. */
 	disabled_features = (1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_UFO) |
 			    (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) |
 			    (1ULL << VIRTIO_NET_F_GUEST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_UFO) |
