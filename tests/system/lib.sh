@@ -217,8 +217,8 @@ path_ready() {
 # receivers (results in $T/vf2vm.json and $T/vm2vf.json, logged); fails the
 # test unless all arrive intact and in order (with BOTH_WAYS_RETURN=1 it
 # returns 1 instead, for a caller that tells where they went; the receivers'
-# results are in $BOTH_WAYS_RESULT).  $RECV_ARGS and
-# $SEND_ARGS add options to one side only.
+# results are in $BOTH_WAYS_RESULT).  $RECV_ARGS and $SEND_ARGS add options
+# to one side only.
 both_ways() {
 	local nsa=$1 ifa=$2 nsb=$3 ifb=$4 n=$5 label=$6 r1 r2 s1 s2 ok=1
 	shift 6

@@ -60,8 +60,8 @@ for mode in on off; do
 	# outside the relay: testpmd reads vmk through libpcap's 2 MiB buffer
 	# (some 200 jumbo frames), which overflows when testpmd is without CPU
 	# for long enough.  When every frame the relay received was delivered
-	# and some never reached it, the round runs once more (said in a RETRY
-	# line); any other loss fails.
+	# (the rest were lost outside it, before or after), the round runs once
+	# more (said in a RETRY line); any other loss fails.
 	for attempt in 1 2; do
 		before=$(relay_stats d-$mode 1)
 		BOTH_WAYS_RETURN=1 RECV_ARGS="${deliv[*]}" SEND_ARGS="--burst 4 --gap-ms 2" \
@@ -75,7 +75,7 @@ for mode in on off; do
 		done
 		[ $attempt = 1 ] && [ $lost_outside = 1 ] ||
 			fail "jumbo $mode: frames lost, corrupted, reordered or oversized: $BOTH_WAYS_RESULT"
-		echo "RETRY: jumbo $mode: frames lost before the relay, which delivered all it received" \
+		echo "RETRY: jumbo $mode: frames lost outside the relay, which delivered all it received" \
 			"(VF->VM $(delta vf_to_vm.rx 1) in, VM->VF $(delta vm_to_vf.rx 1) in, of $N each way):" \
 			"$BOTH_WAYS_RESULT"
 	done
