@@ -92,17 +92,22 @@ static int start_relays(char *err, size_t errlen)
 	return 0;
 }
 
+/* The main thread waits for signals and, about once a second, does the
+ * relay table's housekeeping (vio_relays_housekeep). */
 static void wait_for_signals(const sigset_t *set)
 {
+	const struct timespec tick = {.tv_sec = 1};
+
 	for (;;) {
 		siginfo_t si;
-		int sig = sigwaitinfo(set, &si);
+		int sig = sigtimedwait(set, &si, &tick);
 
 		if (sig < 0) {
-			if (errno == EINTR)
-				continue;
-			VIO_LOG(ERR, "sigwaitinfo: %s", strerror(errno));
-			return;
+			if (errno == EAGAIN)
+				vio_relays_housekeep();
+			else if (errno != EINTR)
+				VIO_LOG_RL(ERR, 1000, "sigtimedwait: %s", strerror(errno));
+			continue;
 		}
 		switch (sig) {
 		case SIGINT:

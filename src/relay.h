@@ -10,11 +10,15 @@
  *    worker reads only after taking the direction off every list and waiting
  *    for an RCU grace period (vio_relay_quiesce), then lists it again
  *    (vio_relay_resume).
- *  - fields marked [atomic] are published with atomic stores because they
- *    change from callbacks that must not wait for workers (vring_state_changed
+ *  - fields marked [conn] are written under the connection lock, a leaf
+ *    lock held only for a few loads and stores: the vhost connection
+ *    callbacks run in librte_vhost's reconnect thread while it holds its
+ *    reconnect-list mutex, so they must never wait for the control lock.
+ *    Fields marked [atomic] are also read without any lock (vring_state_changed
  *    runs while librte_vhost holds every virtqueue lock).
- *  - the control lock is never held across rte_vhost_driver_unregister(),
- *    which waits for running vhost callbacks (they take the control lock).
+ *  - the control lock is never held across a call into librte_vhost that
+ *    takes the library's own mutexes (rte_vhost_driver_register/start/
+ *    unregister...): see docs/architecture.md, "Lock order".
  */
 #ifndef VIO_RELAY_H
 #define VIO_RELAY_H
@@ -71,16 +75,21 @@ struct vio_relay {
 	bool busy;                         /* an operation released the lock mid-way */
 
 	/* [ctl] vhost-user side */
-	char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* also [conn] */
 	bool sock_registered;
 	int vid;                           /* running device, -1 when none */
 	bool vm_running;
 	bool vm_tso;                       /* the guest may send TCP segmentation requests */
 	int vm_numa;
 
-	/* [atomic] connection state, also written from vhost callbacks */
+	/* [conn][atomic] connection state, written from vhost callbacks */
 	int conn_vid;                      /* the accepted connection, -1 */
 	uint64_t vring_enabled;            /* bit n: vring n enabled by the guest */
+	/* [conn] the connection whose device is running or being started, -1 */
+	int dev_vid;
+	/* [atomic] monotonic ns after which the socket is registered again
+	 * (client mode, a refused peer: librte_vhost does not reconnect), 0 */
+	uint64_t rearm_ns;
 
 	/* [ctl] VF side */
 	bool has_vf;
@@ -112,10 +121,27 @@ void vio_ctl_lock(void);
 void vio_ctl_unlock(void);
 /* For the EAL interrupt thread, which must never wait for control. */
 bool vio_ctl_trylock(void);
-/* True in the thread holding the control lock: librte_vhost calls
- * new_connection synchronously from rte_vhost_driver_start() in client
- * mode, i.e. from a relay operation that holds it. */
+/* True in the thread holding the control lock (for assertions). */
 bool vio_ctl_held(void);
+
+/* Connection claims, under the connection lock (safe from any vhost
+ * callback: they never wait for anything).
+ * conn_claim: vid becomes the relay's connection unless another connection
+ *   has a running (or starting) device; returns 0 or -EBUSY with that
+ *   connection's vid in *other.
+ * dev_claim: vid's device may start: true when vid is the connection.
+ * dev_release / conn_release: vid is no longer running / connected. */
+int vio_relay_conn_claim(struct vio_relay *r, int vid, int *other);
+bool vio_relay_dev_claim(struct vio_relay *r, int vid);
+void vio_relay_dev_release(struct vio_relay *r, int vid);
+bool vio_relay_conn_release(struct vio_relay *r, int vid);
+
+/* Client mode: register the relay's socket again after delay_ms (a refused
+ * peer leaves librte_vhost with no connection and no reconnect). */
+void vio_relay_rearm_later(struct vio_relay *r, unsigned delay_ms);
+/* Periodic work outside the datapath (main thread, about once a second):
+ * re-registers sockets due for it, frees retired buffer pools. */
+void vio_relays_housekeep(void);
 
 /* [ctl] lookups */
 struct vio_relay *vio_relay_get(unsigned id);

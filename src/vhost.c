@@ -7,8 +7,12 @@
  *  - vring_state_changed runs with every virtqueue lock of the device held:
  *    a worker may be blocked in rte_vhost_enqueue_burst() on one of them, so
  *    it must not wait for anything: it only publishes the enabled-ring mask.
- *  - new_connection may run inside rte_vhost_driver_start() (client mode),
- *    where the caller can hold the control lock: lock-free as well.
+ *  - new_connection / destroy_connection run in the caller of
+ *    rte_vhost_driver_start() (client mode), on the vhost-events thread, or
+ *    in the reconnect thread while it holds the library's reconnect-list
+ *    mutex, which rte_vhost_driver_start/unregister also take: they never
+ *    wait for the control lock, only for the connection lock (a leaf).
+ * The lock order is written down in docs/architecture.md.
  */
 #define VIO_LOG_MODULE "vhost"
 #include "vhost.h"
@@ -18,15 +22,16 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <rte_vhost.h>
 
 #include "log.h"
 #include "relay.h"
+#include "sockfile.h"
+
+#define REARM_MS 1000 /* a refused peer's socket is tried again after this */
 
 static const struct vio_config *cfg;
 static uint64_t disabled_features;
@@ -42,44 +47,50 @@ static struct vio_relay *relay_of(int vid)
 	return vio_relay_by_vhost_path_nolock(path);
 }
 
-/* Lock held.  A connection whose device is not running (a VM that stopped
- * its device, or is closing its socket and the library has not seen it yet)
- * gives way to a new one: a guest that reconnects at once must not be
- * refused because its old connection is still being torn down. */
-static bool take_over(struct vio_relay *r, int old, int vid)
+/* Client mode: the daemon (root) connects to whatever listens at the path.
+ * Serve only a peer running as root, as us, as the socket owner or in the
+ * socket group: anyone else who got there first (a squatter in a shared
+ * directory) is refused and gets nothing. */
+static bool peer_allowed(const struct vio_relay *r, char *why, size_t whylen)
 {
-	if (r->vm_running && r->vid == old)
+	struct vio_sock_peer p;
+	int rc = vio_sock_peer_of(r->sock_path, &p, why, whylen);
+
+	if (rc)
 		return false;
-	if (!__atomic_compare_exchange_n(&r->conn_vid, &old, vid, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
-		return false;
-	VIO_LOG(INFO, "relay %u: vhost device %d is not running: the new connection (%d) "
-		"takes the socket", r->id, old, vid);
-	return true;
+	if (p.uid == 0 || p.uid == geteuid() || (sock_uid != (uid_t)-1 && p.uid == sock_uid) ||
+	    (sock_gid != (gid_t)-1 && p.gid == sock_gid))
+		return true;
+	snprintf(why, whylen, "the listener (pid %d, uid %u, gid %u) is not root, the "
+		 "socket owner or in the socket group", (int)p.pid, (unsigned)p.uid,
+		 (unsigned)p.gid);
+	return false;
 }
 
 static int on_new_connection(int vid)
 {
 	struct vio_relay *r = relay_of(vid);
-	bool held = vio_ctl_held(), ok;
-	int old = -1;
+	char why[256];
+	int other;
 
 	if (!r)
 		return -1;
-	/* One connection per socket: the first one claims the relay; the
-	 * library closes a connection whose new_connection fails. */
-	if (!held)
-		vio_ctl_lock();
-	ok = __atomic_compare_exchange_n(&r->conn_vid, &old, vid, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE) ||
-	     take_over(r, old, vid);
-	if (!held)
-		vio_ctl_unlock();
-	if (!ok) {
-		VIO_LOG_RL(WARNING, 1000, "relay %u: refusing a second connection on %s "
-			   "(vhost device %d is connected)", r->id, r->sock_path, old);
+	if (cfg->vhost_client && !peer_allowed(r, why, sizeof(why))) {
+		VIO_LOG_RL(WARNING, 1000, "relay %u: refusing the connection to %s: %s; "
+			   "trying again in %u ms", r->id, r->sock_path, why, REARM_MS);
+		vio_relay_rearm_later(r, REARM_MS);
 		return -1;
 	}
+	/* One connection per socket: the library closes a connection whose
+	 * new_connection fails. */
+	if (vio_relay_conn_claim(r, vid, &other)) {
+		VIO_LOG_RL(WARNING, 1000, "relay %u: refusing a second connection on %s "
+			   "(vhost device %d is connected)", r->id, r->sock_path, other);
+		return -1;
+	}
+	if (other >= 0)
+		VIO_LOG(INFO, "relay %u: vhost device %d is not running: the new connection "
+			"(%d) takes the socket", r->id, other, vid);
 	__atomic_store_n(&r->vring_enabled, 0, __ATOMIC_RELEASE);
 	VIO_LOG(INFO, "relay %u: vhost-user connection on %s", r->id, r->sock_path);
 	return 0;
@@ -88,15 +99,9 @@ static int on_new_connection(int vid)
 static void on_destroy_connection(int vid)
 {
 	struct vio_relay *r = relay_of(vid);
-	int mine = vid;
 
-	if (!r)
-		return;
-	if (__atomic_compare_exchange_n(&r->conn_vid, &mine, -1, false, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE)) {
-		__atomic_store_n(&r->vring_enabled, 0, __ATOMIC_RELEASE);
+	if (r && vio_relay_conn_release(r, vid))
 		VIO_LOG(INFO, "relay %u: vhost-user connection closed", r->id);
-	}
 }
 
 static int on_vring_state_changed(int vid, uint16_t vring, int enable)
@@ -131,16 +136,18 @@ static int on_new_device(int vid)
 	/* Guests need no kicks from us to be served: we poll. */
 	for (uint16_t q = 0; q < rte_vhost_get_vring_num(vid); q++)
 		rte_vhost_enable_guest_notification(vid, q, 0);
-	vio_ctl_lock();
-	/* Checked with the lock: a new connection may be taking the socket. */
-	if (__atomic_load_n(&r->conn_vid, __ATOMIC_ACQUIRE) != vid) {
+	/* A new connection may be taking the socket: only the relay's
+	 * connection starts, and from here no other takes it over. */
+	if (!vio_relay_dev_claim(r, vid)) {
 		VIO_LOG(WARNING, "relay %u: vhost device %d refused: another connection has the "
 			"socket", r->id, vid);
-		rc = -1;
-	} else {
-		rc = vio_relay_vm_up(r, vid);
+		return -1;
 	}
+	vio_ctl_lock();
+	rc = vio_relay_vm_up(r, vid);
 	vio_ctl_unlock();
+	if (rc)
+		vio_relay_dev_release(r, vid);
 	return rc;
 }
 
@@ -154,6 +161,7 @@ static void on_destroy_device(int vid)
 	if (r->vid == vid)
 		vio_relay_vm_down(r);
 	vio_ctl_unlock();
+	vio_relay_dev_release(r, vid);
 }
 
 static const struct rte_vhost_device_ops ops = {
@@ -208,43 +216,19 @@ int vio_vhost_init(const struct vio_config *c)
 	return 0;
 }
 
-/* Server mode: a socket file left by a dead process blocks bind(); remove it
- * when nothing listens on it.  A live listener is an error. */
-static int clear_stale_socket(const char *path, char *err, size_t errlen)
-{
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	struct stat st;
-	int fd, rc;
-
-	if (lstat(path, &st) != 0)
-		return 0;
-	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "%s exists and is not a socket", path);
-		return -EEXIST;
-	}
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0)
-		return 0;
-	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
-	close(fd);
-	if (rc == 0) {
-		snprintf(err, errlen, "%s is in use by another process", path);
-		return -EADDRINUSE;
-	}
-	unlink(path);
-	return 0;
-}
-
 int vio_vhost_register(const char *path, char *err, size_t errlen)
 {
 	uint64_t flags = RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS;
+	char sub[VIO_ERR_MAX];
 	int rc;
 
 	if (cfg->vhost_client) {
 		flags |= RTE_VHOST_USER_CLIENT; /* reconnects by default */
 	} else {
-		rc = clear_stale_socket(path, err, errlen);
+		/* A socket file left by a dead process blocks bind(); probed
+		 * without waiting on a listener, removed only when it is a
+		 * stream socket nobody listens on. */
+		rc = vio_sock_clear_stale(path, err, errlen);
 		if (rc)
 			return rc;
 	}
@@ -265,8 +249,14 @@ int vio_vhost_register(const char *path, char *err, size_t errlen)
 		return -EIO;
 	}
 	if (!cfg->vhost_client && (sock_uid != (uid_t)-1 || sock_gid != (gid_t)-1)) {
-		if (chown(path, sock_uid, sock_gid) || chmod(path, 0660))
-			VIO_LOG(WARNING, "cannot set owner/mode of %s: %s", path, strerror(errno));
+		/* Through a descriptor of the very socket the library bound:
+		 * a link swapped in meanwhile is never followed. */
+		rc = vio_sock_secure(path, sock_uid, sock_gid, 0660, sub, sizeof(sub));
+		if (rc) {
+			snprintf(err, errlen, "%s", sub);
+			rte_vhost_driver_unregister(path);
+			return rc;
+		}
 	}
 	VIO_LOG(DEBUG, "vhost-user socket %s %s", path,
 		cfg->vhost_client ? "registered (client mode)" : "created");

@@ -10,8 +10,9 @@
 int vio_vhost_init(const struct vio_config *cfg);
 
 /* Register and start the socket at path (server mode: create it and set its
- * owner; client mode: connect, reconnecting for ever).  May be called with
- * the control lock held. */
+ * owner; client mode: connect, reconnecting for ever).  Must NOT be called
+ * with the control lock held: it takes librte_vhost's mutexes, and the
+ * callbacks it may run (new_connection, new_device) take our locks. */
 int vio_vhost_register(const char *path, char *err, size_t errlen);
 
 /* Unregister path; tears down a running device through destroy_device.
