@@ -1,0 +1,245 @@
+/* sockfile.c on real sockets in a scratch directory: what a probe sees
+ * (nothing, a stale socket, a listener, a listener with a full backlog, a
+ * datagram socket, a symlink, a file), that only stale stream sockets are
+ * removed, that ownership changes act on our listener's socket and never on
+ * what a link points to, and that a connection's peer is found. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "sockfile.h"
+#include "test_util.h"
+
+static char dir[64], path[128];
+static char err[256];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/vio-sockfile.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.sock", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static struct sockaddr_un addr(const char *p)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", p);
+	return sun;
+}
+
+/* A socket of type at p; listening with backlog when backlog >= 0. */
+static int bound(const char *p, int type, int backlog)
+{
+	struct sockaddr_un sun = addr(p);
+	int fd = socket(AF_UNIX, type, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	if (backlog >= 0)
+		assert_int_equal(listen(fd, backlog), 0);
+	return fd;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void probe_states(void **state)
+{
+	enum vio_sock_state st;
+	int fd;
+
+	assert_int_equal(vio_sock_probe(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(st, VIO_SOCK_ABSENT);
+
+	fd = bound(path, SOCK_STREAM, 4);
+	assert_int_equal(vio_sock_probe(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(st, VIO_SOCK_LIVE);
+	close(fd); /* the file stays: a stale socket */
+	assert_int_equal(vio_sock_probe(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(st, VIO_SOCK_STALE);
+	unlink(path);
+}
+
+/* A listener that never accepts, its backlog full: the probe must not wait
+ * for it (a blocking connect would hang here for good). */
+static void probe_full_backlog_is_live_and_quick(void **state)
+{
+	struct sockaddr_un sun = addr(path);
+	enum vio_sock_state st;
+	int l = bound(path, SOCK_STREAM, 0), fillers[4];
+	double t;
+
+	for (int i = 0; i < 4; i++) {
+		fillers[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(fillers[i], (struct sockaddr *)&sun, sizeof(sun));
+	}
+	t = now_s();
+	assert_int_equal(vio_sock_probe(path, &st, err, sizeof(err)), 0);
+	assert_true(now_s() - t < 1.0);
+	assert_int_equal(st, VIO_SOCK_LIVE);
+	assert_int_equal(vio_sock_clear_stale(path, err, sizeof(err)), -EADDRINUSE);
+	assert_int_equal(access(path, F_OK), 0);
+	for (int i = 0; i < 4; i++)
+		close(fillers[i]);
+	close(l);
+}
+
+/* Things that are not stream sockets are never removed. */
+static void clear_stale_keeps_what_is_not_a_stream_socket(void **state)
+{
+	char target[160];
+	int fd;
+
+	fd = bound(path, SOCK_DGRAM, -1); /* like /dev/log */
+	assert_int_equal(vio_sock_clear_stale(path, err, sizeof(err)), -EEXIST);
+	assert_contains(err, "not a stream socket");
+	assert_int_equal(access(path, F_OK), 0);
+	close(fd);
+	unlink(path);
+
+	snprintf(target, sizeof(target), "%s/file", dir);
+	close(open(target, O_CREAT | O_WRONLY, 0600));
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(vio_sock_clear_stale(path, err, sizeof(err)), -EEXIST);
+	assert_contains(err, "symbolic link");
+	unlink(path);
+	assert_int_equal(vio_sock_clear_stale(target, err, sizeof(err)), -EEXIST);
+	assert_contains(err, "not a socket");
+	assert_int_equal(access(target, F_OK), 0);
+}
+
+static void clear_stale_removes_a_dead_socket(void **state)
+{
+	close(bound(path, SOCK_STREAM, 4));
+	assert_int_equal(vio_sock_clear_stale(path, err, sizeof(err)), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(vio_sock_clear_stale(path, err, sizeof(err)), 0); /* absent: fine */
+}
+
+static void secure_sets_owner_and_mode(void **state)
+{
+	struct stat st;
+	int fd = bound(path, SOCK_STREAM, 4);
+
+	assert_int_equal(vio_sock_secure(path, 65534, 65534, 0660, err, sizeof(err)), 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+	assert_int_equal(st.st_gid, 65534);
+	assert_int_equal(st.st_mode & 07777, 0660);
+	close(fd);
+}
+
+/* The attack of a directory writer: our socket replaced by a symlink to a
+ * file of root's between bind and chown.  The target must not change. */
+static void secure_never_follows_a_swapped_link(void **state)
+{
+	char target[160], moved[160];
+	struct stat st;
+	int fd = bound(path, SOCK_STREAM, 4);
+
+	snprintf(target, sizeof(target), "%s/secret", dir);
+	snprintf(moved, sizeof(moved), "%s/moved.sock", dir);
+	close(open(target, O_CREAT | O_WRONLY, 0600));
+	assert_int_equal(rename(path, moved), 0);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(vio_sock_secure(path, 65534, 65534, 0666, err, sizeof(err)), -EPERM);
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_uid, 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	close(fd);
+}
+
+/* Another socket of root's moved to our path (a hard link or a rename by
+ * whoever can write the directory): not the inode our listener is bound to. */
+static void secure_refuses_another_socket(void **state)
+{
+	char other[160];
+	struct stat st;
+	int ours = bound(path, SOCK_STREAM, 4), theirs;
+
+	snprintf(other, sizeof(other), "%s/other.sock", dir);
+	theirs = bound(other, SOCK_STREAM, 4);
+	close(theirs);          /* a socket file no listener of ours is bound to */
+	unlink(path);
+	assert_int_equal(rename(other, path), 0);
+	assert_int_equal(vio_sock_secure(path, 65534, 65534, 0666, err, sizeof(err)), -EPERM);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_int_not_equal(st.st_uid, 65534);
+	close(ours);
+}
+
+static void peer_of_a_connection(void **state)
+{
+	struct sockaddr_un sun = addr(path);
+	struct vio_sock_peer p;
+	int l = bound(path, SOCK_STREAM, 4), c = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	assert_int_equal(vio_sock_peer_of(path, &p, err, sizeof(err)), -ENOENT);
+	assert_int_equal(connect(c, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(vio_sock_peer_of(path, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.pid, getpid());
+	assert_int_equal(p.uid, geteuid());
+	close(c);
+	close(l);
+}
+
+static void shared_directories(void **state)
+{
+	char why[200];
+
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_false(vio_dir_shared(dir, why, sizeof(why)));
+	assert_int_equal(chmod(dir, 01777), 0);
+	assert_true(vio_dir_shared(dir, why, sizeof(why)));
+	assert_contains(why, "every user");
+	assert_int_equal(chmod(dir, 0775), 0);
+	assert_true(vio_dir_shared(dir, why, sizeof(why)));
+	assert_int_equal(chmod(dir, 0700), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(probe_states, setup, teardown),
+		cmocka_unit_test_setup_teardown(probe_full_backlog_is_live_and_quick, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(clear_stale_keeps_what_is_not_a_stream_socket,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(clear_stale_removes_a_dead_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(secure_sets_owner_and_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(secure_never_follows_a_swapped_link, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(secure_refuses_another_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(peer_of_a_connection, setup, teardown),
+		cmocka_unit_test_setup_teardown(shared_directories, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
