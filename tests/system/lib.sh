@@ -128,6 +128,28 @@ daemon_start() {
 	wait_log "$T/$name.log" "NOTICE main: ready" 30 || fail "$name did not start"
 }
 
+# testpmd NS ARGS...: dpdk-testpmd ARGS in network namespace NS ("": this
+# one), its stdout and stderr line-buffered by stdbuf.  testpmd writes with
+# printf: into a file or pipe that is block-buffered, so a line a test waits
+# for ("io packet forwarding - ports", statistics) would reach the log only
+# when testpmd exits.  The same rule holds for any child whose output is read
+# while it runs: stdbuf -oL -eL (or the tool's own line-buffered mode, like
+# tcpdump -l).  Start it in the background only, `testpmd NS ... >LOG 2>&1 &`:
+# the function execs (and so do ip netns exec and stdbuf), so $! is testpmd's
+# PID.  TESTPMD_TIMEOUT=SECONDS runs it under timeout(1) ($! is then
+# timeout's, which passes SIGTERM on).
+testpmd() {
+	local ns=$1
+	shift
+	[ "$BASHPID" != "$$" ] || fail "testpmd: start it in the background: testpmd NS ARGS... &"
+	if [ -z "${TESTPMD_TIMEOUT:-}" ]; then
+		[ -z "$ns" ] || exec ip netns exec "$ns" stdbuf -oL -eL dpdk-testpmd "$@"
+		exec stdbuf -oL -eL dpdk-testpmd "$@"
+	fi
+	[ -z "$ns" ] || exec ip netns exec "$ns" timeout "$TESTPMD_TIMEOUT" stdbuf -oL -eL dpdk-testpmd "$@"
+	exec timeout "$TESTPMD_TIMEOUT" stdbuf -oL -eL dpdk-testpmd "$@"
+}
+
 # vm_start NAME NS SOCKET [EXTRA_VDEV_ARGS [EXTRA_TESTPMD_ARGS]]: dpdk-testpmd
 # as the VM, forwarding between its virtio-user port and a tap "vm0" in NS
 # ($VM_PORT1: another device string in place of the tap, on an existing vm0).
@@ -137,7 +159,7 @@ vm_start() {
 	local prefix="vio-$name-$TAG"
 	PREFIXES+=("$prefix")
 	: >"$T/$name.log"
-	ip netns exec "$ns" dpdk-testpmd -l 0,1 --main-lcore 1 --no-huge -m 512 --no-pci \
+	testpmd "$ns" -l 0,1 --main-lcore 1 --no-huge -m 512 --no-pci \
 		--file-prefix "$prefix" \
 		--vdev "net_virtio_user0,path=$sock,queues=1$extra" \
 		--vdev "$port1" \

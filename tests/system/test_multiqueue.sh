@@ -25,7 +25,7 @@ loop_vm() {
 	local name=$1 q=$2 en=$3 prefix="vio-$1-$TAG"
 	PREFIXES+=("$prefix")
 	: >"$T/$name.log"
-	ip netns exec "$nsvm" dpdk-testpmd -l 0,1 --main-lcore 1 --no-huge -m 1024 --no-pci \
+	testpmd "$nsvm" -l 0,1 --main-lcore 1 --no-huge -m 1024 --no-pci \
 		--file-prefix "$prefix" \
 		--vdev "net_virtio_user0,path=$SOCKDIR/virtio-forwarder1.sock,queues=$q" \
 		-- --forward-mode=io --nb-cores=1 --rxq="$en" --txq="$en" --rxd=256 --txd=256 \

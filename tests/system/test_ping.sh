@@ -27,7 +27,7 @@ for mode in server client; do
 		# A second VM on the same socket is refused; the first keeps working.
 		prefix2="vio-vm2-$TAG"
 		PREFIXES+=("$prefix2")
-		timeout 20 dpdk-testpmd -l 0,1 --main-lcore 1 --no-huge -m 256 --no-pci \
+		TESTPMD_TIMEOUT=20 testpmd "" -l 0,1 --main-lcore 1 --no-huge -m 256 --no-pci \
 			--file-prefix "$prefix2" --vdev "net_virtio_user0,path=$sock,queues=1" \
 			-- --stats-period 1 --total-num-mbufs=2048 </dev/null >"$T/vm2.log" 2>&1 &
 		PID[vm2]=$!
