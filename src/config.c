@@ -207,6 +207,13 @@ static int set_group(struct vio_config *c, const struct vio_var *v, const char *
 	return set_string(c, v, value, err, errlen);
 }
 
+static int set_drivers(struct vio_config *c, const struct vio_var *v, const char *value,
+		       char *err, size_t errlen)
+{
+	return vio_parse_driver_list(value, c->control_drivers, sizeof(c->control_drivers), err,
+				     errlen);
+}
+
 static int set_core_sched_ep(struct vio_config *c, const struct vio_var *v,
 			     const char *value, char *err, size_t errlen)
 {
@@ -354,6 +361,10 @@ const struct vio_var vio_vars[] = {
 	 set_endpoint, "ZeroMQ endpoint of config queries"},
 	{"VIRTIOFWD_ZMQ_GROUP", "zmq-group", 0, VIO_ARG_REQUIRED, false, F(zmq_group), set_group,
 	 "group allowed to use the ZeroMQ endpoints besides root (blank: root only)"},
+	{"VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS", "zmq-port-control-drivers", 0, VIO_ARG_REQUIRED,
+	 false, NOF, set_drivers,
+	 "virtual-device drivers port control may attach besides PCI VFs, e.g. net_tap,net_null "
+	 "(blank: PCI only)"},
 	{"VIRTIOFWD_CPU_PINS", "virtio-cpu", 'c', VIO_ARG_REQUIRED, true, NOF, set_pins,
 	 "pin a relay: <relay>:<cpu>[,<cpu>] (VF->VM CPU, VM->VF CPU); repeatable"},
 	{"VIRTIOFWD_STATIC_VFS", "add-pci-vf", 'P', VIO_ARG_REQUIRED, true, NOF, set_static_vf,

@@ -60,6 +60,7 @@ struct vio_config {
 	char zmq_core_sched_ep[VIO_EP_MAX];
 	char zmq_config_ep[VIO_EP_MAX];
 	char zmq_group[64];               /* VIRTIOFWD_ZMQ_GROUP, "" = root only */
+	char control_drivers[256];        /* VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS, "" = PCI only */
 
 	struct vio_pin pins[VIO_RELAYS_HARD_MAX * 2];
 	unsigned n_pins;

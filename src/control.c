@@ -83,6 +83,8 @@ int vio_control_start(const struct vio_config *cfg, char *err, size_t errlen)
 
 	backend.max_relays = vio_max_relays();
 	backend.dynamic_sockets = cfg->dynamic_sockets;
+	backend.socket_dir = cfg->socket_dir;
+	backend.control_drivers = cfg->control_drivers;
 	if (cfg->zmq_port_control_ep[0])
 		eps[n++] = (struct vio_ctl_endpoint){&vio_ctl_port_service,
 			cfg->zmq_port_control_ep, "VIRTIOFWD_ZMQ_PORT_CONTROL_EP"};

@@ -53,6 +53,8 @@ static inline bool vio_ctl_relay_active(const struct vio_ctl_relay *r)
 struct vio_ctl_backend {
 	unsigned max_relays;               /* relay ids 0 .. max_relays-1 */
 	bool dynamic_sockets;              /* VIRTIOFWD_DYNAMIC_SOCKETS */
+	const char *socket_dir;            /* add_sock paths are files directly in it */
+	const char *control_drivers;       /* VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS */
 
 	/* Fill *out for relay id (< max_relays).  0 or negative errno. */
 	int (*relay)(unsigned id, struct vio_ctl_relay *out);

@@ -51,8 +51,12 @@ static void port_reject(const char *why, struct vio_ctl_reply *reply)
 	reply_error(reply, EBADMSG, "request", why);
 }
 
-/* The VF named by the request: at most one PCI address or a device string. */
-static int request_dev(const Request *m, struct vio_vf_dev *dev, bool *given, char *err)
+/* The VF named by the request: at most one PCI address or a device string;
+ * one to attach (attach) of a driver the configuration lets control clients
+ * use, with arguments that reach no file (a device to remove is only a
+ * name). */
+static int request_dev(const struct vio_ctl_backend *be, const Request *m, bool attach,
+		       struct vio_vf_dev *dev, bool *given, char *err)
 {
 	char str[VIO_DEVSTR_MAX];
 	const char *what;
@@ -91,14 +95,22 @@ static int request_dev(const Request *m, struct vio_vf_dev *dev, bool *given, ch
 	}
 	if (vio_parse_vf_dev(what, dev, err, ERR_MAX))
 		return -EINVAL;
+	if (attach && vio_vf_dev_control_check(dev, be->control_drivers, err, ERR_MAX))
+		return -EPERM;
 	*given = true;
 	return 0;
 }
 
-static int check_path(const char *path, char *err)
+/* A socket path a control client names: a file directly in the socket
+ * directory, so that no request makes the daemon create, connect to or
+ * change the owner of a file anywhere else. */
+static int check_path(const struct vio_ctl_backend *be, const char *path, char *err)
 {
-	size_t n = strlen(path);
+	size_t n = strlen(path), dlen = strlen(be->socket_dir);
+	const char *name;
 
+	while (dlen > 1 && be->socket_dir[dlen - 1] == '/')
+		dlen--;
 	if (n == 0 || path[0] != '/') {
 		snprintf(err, ERR_MAX, "vhost_path \"%.200s\" is not an absolute path", path);
 		return -EINVAL;
@@ -109,10 +121,17 @@ static int check_path(const char *path, char *err)
 		return -ENAMETOOLONG;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if ((unsigned char)path[i] < 0x20) {
+		if ((unsigned char)path[i] < 0x20 || path[i] == 0x7f) {
 			snprintf(err, ERR_MAX, "vhost_path contains a control character");
 			return -EINVAL;
 		}
+	}
+	name = path + dlen + (dlen > 1);
+	if (strncmp(path, be->socket_dir, dlen) != 0 || (dlen > 1 && path[dlen] != '/') ||
+	    !*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+		snprintf(err, ERR_MAX, "vhost_path \"%.200s\" is not a file in the socket "
+			 "directory %.*s (VIRTIOFWD_SOCKET_DIR)", path, (int)dlen, be->socket_dir);
+		return -EPERM;
 	}
 	return 0;
 }
@@ -152,7 +171,7 @@ static int op_add(const struct vio_ctl_backend *be, const Request *m, bool cond,
 	bool given;
 	int rc;
 
-	if ((rc = check_id(be, m, err)) || (rc = request_dev(m, &dev, &given, err)))
+	if ((rc = check_id(be, m, err)) || (rc = request_dev(be, m, true, &dev, &given, err)))
 		return rc;
 	if (!given) {
 		snprintf(err, ERR_MAX, "no VF given: set pci_addrs or device");
@@ -169,7 +188,7 @@ static int op_remove(const struct vio_ctl_backend *be, const Request *m, bool co
 	bool given;
 	int rc;
 
-	if ((rc = check_id(be, m, err)) || (rc = request_dev(m, &dev, &given, err)))
+	if ((rc = check_id(be, m, err)) || (rc = request_dev(be, m, false, &dev, &given, err)))
 		return rc;
 	if ((rc = be->relay(m->virtio_id, &r))) {
 		snprintf(err, ERR_MAX, "relay %u cannot be read", m->virtio_id);
@@ -207,7 +226,8 @@ static int op_add_sock(const struct vio_ctl_backend *be, const Request *m, bool 
 		snprintf(err, ERR_MAX, "vhost_path is missing");
 		return -EINVAL;
 	}
-	if ((rc = check_path(m->vhost_path, err)) || (rc = request_dev(m, &dev, &given, err)))
+	if ((rc = check_path(be, m->vhost_path, err)) ||
+	    (rc = request_dev(be, m, true, &dev, &given, err)))
 		return rc;
 	if (!given) {
 		snprintf(err, ERR_MAX, "no VF given: set pci_addrs or device");
@@ -254,9 +274,9 @@ static int op_remove_sock(const struct vio_ctl_backend *be, const Request *m, bo
 
 	if ((rc = need_dynamic(be, err)))
 		return rc;
-	if (m->vhost_path && (rc = check_path(m->vhost_path, err)))
+	if (m->vhost_path && (rc = check_path(be, m->vhost_path, err)))
 		return rc;
-	if ((rc = request_dev(m, &dev, &given, err)))
+	if ((rc = request_dev(be, m, false, &dev, &given, err)))
 		return rc;
 	if (!m->vhost_path && !given) {
 		snprintf(err, ERR_MAX, "give vhost_path, a VF, or both");

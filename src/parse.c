@@ -357,6 +357,121 @@ bool vio_vf_dev_same(const struct vio_vf_dev *a, const struct vio_vf_dev *b)
 	return strcmp(a->name, b->name) == 0;
 }
 
+/* Arguments a control client may give each driver: none reaches a file,
+ * a program or a socket path (net_pcap's rx_pcap/tx_pcap write and read
+ * files, net_vhost's iface creates a socket anywhere, net_tap's remote
+ * mirrors a host interface...).  Drivers not listed here take none. */
+static const struct {
+	const char *driver;
+	const char *keys[8];
+} control_keys[] = {
+	{"net_null", {"size", "copy", "no-rx"}},
+	{"net_tap", {"iface", "mac"}},
+	{"net_af_packet", {"iface", "qpairs", "blocksz", "framesz", "framecnt", "qdisc_bypass"}},
+	{"net_pcap", {"iface", "rx_iface", "rx_iface_in", "tx_iface", "infinite_rx", "phy_mac"}},
+	{"net_ring", {NULL}},
+};
+
+static bool key_allowed(const char *driver, const char *key, size_t keylen)
+{
+	for (size_t i = 0; i < sizeof(control_keys) / sizeof(control_keys[0]); i++) {
+		if (strcmp(control_keys[i].driver, driver) != 0)
+			continue;
+		for (const char *const *k = control_keys[i].keys; *k; k++)
+			if (strlen(*k) == keylen && strncmp(*k, key, keylen) == 0)
+				return true;
+	}
+	return false;
+}
+
+static bool valid_driver_name(const char *s, size_t n)
+{
+	if (n == 0 || !islower((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+int vio_parse_driver_list(const char *str, char *out, size_t outlen, char *err, size_t errlen)
+{
+	size_t used = 0;
+
+	if (outlen)
+		out[0] = '\0';
+	while (*str) {
+		size_t n = strcspn(str, ", \t");
+
+		if (n) {
+			if (!valid_driver_name(str, n))
+				return fail(err, errlen, "\"%.*s\" is not a DPDK driver name "
+					    "(e.g. net_tap)", (int)n, str);
+			if (used + n + 2 > outlen)
+				return fail(err, errlen, "driver list is too long");
+			if (used)
+				out[used++] = ',';
+			memcpy(out + used, str, n);
+			used += n;
+			out[used] = '\0';
+		}
+		str += n;
+		str += strspn(str, ", \t");
+	}
+	return 0;
+}
+
+/* The listed driver dev->name is an instance of: <driver><digits>. */
+static const char *listed_driver(const char *name, const char *drivers, char *buf, size_t len)
+{
+	while (*drivers) {
+		size_t n = strcspn(drivers, ",");
+
+		if (n < len && strncmp(name, drivers, n) == 0 && name[n] &&
+		    strspn(name + n, "0123456789") == strlen(name + n)) {
+			memcpy(buf, drivers, n);
+			buf[n] = '\0';
+			return buf;
+		}
+		drivers += n;
+		drivers += *drivers == ',';
+	}
+	return NULL;
+}
+
+int vio_vf_dev_control_check(const struct vio_vf_dev *dev, const char *drivers, char *err,
+			     size_t errlen)
+{
+	const char *args = strchr(dev->devargs, ',');
+	char driver[64];
+
+	if (dev->is_pci) {
+		if (args)
+			return fail(err, errlen, "device arguments (\"%s\") are not accepted "
+				    "from port control for a PCI device; give them in "
+				    "VIRTIOFWD_STATIC_VFS", args + 1);
+		return 0;
+	}
+	if (!listed_driver(dev->name, drivers ? drivers : "", driver, sizeof(driver)))
+		return fail(err, errlen, "device %s: port control attaches PCI devices%s%s; a "
+			    "virtual device must be <driver><number> of a driver listed in "
+			    "VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS", dev->name,
+			    drivers && *drivers ? " and devices of " : " only",
+			    drivers && *drivers ? drivers : "");
+	while (args) {
+		const char *key = args + 1;
+		size_t keylen = strcspn(key, "=,");
+
+		if (!key_allowed(driver, key, keylen))
+			return fail(err, errlen, "device %s: argument \"%.*s\" of %s is not "
+				    "accepted from port control (it may reach files or programs); "
+				    "arguments allowed: see docs/control.md", dev->name,
+				    (int)keylen, key, driver);
+		args = strchr(key, ',');
+	}
+	return 0;
+}
+
 int vio_parse_static_vf(const char *str, struct vio_vf_dev *dev, unsigned *relay_id,
 			unsigned max_relays, char *err, size_t errlen)
 {

@@ -61,6 +61,17 @@ int vio_parse_vf_dev(const char *str, struct vio_vf_dev *out, char *err, size_t 
 /* Same device?  PCI compares numerically, others by device name. */
 bool vio_vf_dev_same(const struct vio_vf_dev *a, const struct vio_vf_dev *b);
 
+/* Port control may attach PCI addresses (without arguments) and the virtual
+ * devices of the drivers listed in "drivers" (VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS,
+ * comma separated), named <driver><digits>, with the arguments of that
+ * driver which reach neither files nor programs (docs/control.md).  0, or
+ * -1 with the reason in err. */
+int vio_vf_dev_control_check(const struct vio_vf_dev *dev, const char *drivers, char *err,
+			     size_t errlen);
+/* A driver list as VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS takes it: names
+ * separated by commas or blanks, written back comma separated. */
+int vio_parse_driver_list(const char *str, char *out, size_t outlen, char *err, size_t errlen);
+
 /* "<device>=<relay-id>": the id is what follows the last '='. */
 int vio_parse_static_vf(const char *str, struct vio_vf_dev *dev, unsigned *relay_id,
 			unsigned max_relays, char *err, size_t errlen);

@@ -17,7 +17,7 @@ ns=$(ns_add d)
 EP=$T/ctl
 PC="$TOOLS/virtioforwarder_port_control --zmq_ep=ipc://$EP/port_control"
 
-daemon_start d "$ns" -i -d --zmq-port-control-ep "ipc://$EP/port_control" \
+daemon_start d "$ns" -i -d --zmq-port-control-ep "ipc://$EP/port_control" --zmq-port-control-drivers net_tap,net_null \
 	--zmq-stats-ep "ipc://$EP/stats"
 for i in 0 1 2 3 4 5; do
 	$LISTEN flap "$SOCKDIR/flap$i.sock" $((SECS + 30)) &

@@ -34,7 +34,7 @@ PC="$TOOLS/virtioforwarder_port_control --zmq_ep=ipc://$EP/port_control"
 PIN="$TOOLS/virtioforwarder_core_pinner --stats-ep=ipc://$EP/stats --sched-ep=ipc://$EP/core_sched"
 
 daemon_start d "$nsvf" -C 0,1 --dynamic-sockets \
-	--zmq-port-control-ep "ipc://$EP/port_control" --zmq-stats-ep "ipc://$EP/stats" \
+	--zmq-port-control-ep "ipc://$EP/port_control" --zmq-port-control-drivers net_tap,net_null --zmq-stats-ep "ipc://$EP/stats" \
 	--zmq-core-sched-ep "ipc://$EP/core_sched"
 for i in 0 1 2; do
 	$PC add_sock --vhost-path="$SOCKDIR/vm$i.sock" --device="net_tap$i,iface=vf$i" ||
@@ -49,7 +49,7 @@ for i in 0 1 2; do
 done
 mkfifo "$T/vm.cmd"
 PREFIXES+=("vio-vm-$TAG")
-ip netns exec "$nsvm" dpdk-testpmd -l 0,1 --main-lcore 1 --no-huge -m 1024 --no-pci \
+testpmd "$nsvm" -l 0,1 --main-lcore 1 --no-huge -m 1024 --no-pci \
 	--file-prefix "vio-vm-$TAG" "${vdevs[@]}" -- -i --forward-mode=io --nb-cores=1 \
 	--total-num-mbufs=16384 --disable-link-check <"$T/vm.cmd" >"$T/vm.log" 2>&1 &
 PID[vm]=$!

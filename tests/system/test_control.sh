@@ -21,7 +21,7 @@ fstat() { # FLAT_OUTPUT RELAY DIR FIELD: one value, whatever its cpu_<n> segment
 # Two workers (CPUs 0 and 1) so that relays can move; the main thread shares
 # CPU 0 (it only does control work).
 daemon_start d "$nsvf" -C 0,1 --dynamic-sockets \
-	--zmq-port-control-ep "ipc://$EP/port_control" --zmq-stats-ep "ipc://$EP/stats" \
+	--zmq-port-control-ep "ipc://$EP/port_control" --zmq-port-control-drivers net_tap,net_null --zmq-stats-ep "ipc://$EP/stats" \
 	--zmq-core-sched-ep "ipc://$EP/core_sched" --zmq-config-ep "ipc://$EP/config"
 
 [ "$(stat -c %a "$EP")" = 700 ] || fail "endpoint directory mode $(stat -c %a "$EP"), expected 700"
@@ -46,7 +46,7 @@ for i in 0 1 2; do
 	vdevs+=(--vdev "net_virtio_user$i,path=$SOCKDIR/vm$i.sock,queues=1" --vdev "net_tap$i,iface=vm$i")
 done
 PREFIXES+=("vio-vm-$TAG")
-ip netns exec "$nsvm" dpdk-testpmd -l 0,1 --main-lcore 1 --no-huge -m 1024 --no-pci \
+testpmd "$nsvm" -l 0,1 --main-lcore 1 --no-huge -m 1024 --no-pci \
 	--file-prefix "vio-vm-$TAG" "${vdevs[@]}" \
 	-- --forward-mode=io --nb-cores=1 --stats-period 3600 --total-num-mbufs=16384 \
 	--disable-link-check >"$T/vm.log" 2>&1 &

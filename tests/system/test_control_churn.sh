@@ -10,7 +10,7 @@ nsvm=$(ns_add vm)
 EP=$T/ctl
 PC="$TOOLS/virtioforwarder_port_control --zmq_ep=ipc://$EP/port_control"
 
-daemon_start d "$nsvf" -P "net_tap0,iface=vf0=1" --zmq-port-control-ep "ipc://$EP/port_control"
+daemon_start d "$nsvf" -P "net_tap0,iface=vf0=1" --zmq-port-control-ep "ipc://$EP/port_control" --zmq-port-control-drivers net_tap,net_null
 vm_start vm "$nsvm" "$SOCKDIR/virtio-forwarder1.sock"
 wait_log "$T/d.log" "relay 1: VM connected" 20 || fail "VM did not connect"
 ip netns exec "$nsvf" ip link set vf0 up

@@ -13,7 +13,7 @@ PC="$TOOLS/virtioforwarder_port_control --zmq_ep=ipc://$EP/port_control"
 ST="$TOOLS/virtioforwarder_stats --stats-ep=ipc://$EP/stats"
 PIN="$TOOLS/virtioforwarder_core_pinner --stats-ep=ipc://$EP/stats --sched-ep=ipc://$EP/core_sched"
 
-daemon_start d "$nsvf" --zmq-port-control-ep "ipc://$EP/port_control" \
+daemon_start d "$nsvf" --zmq-port-control-ep "ipc://$EP/port_control" --zmq-port-control-drivers net_tap,net_null \
 	--zmq-stats-ep "ipc://$EP/stats" --zmq-core-sched-ep "ipc://$EP/core_sched" \
 	--zmq-config-ep "ipc://$EP/config"
 vm_start vm "$nsvm" "$SOCKDIR/virtio-forwarder1.sock"

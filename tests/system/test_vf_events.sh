@@ -47,7 +47,7 @@ stop_all() { # NAME: the VM, then the daemon, which must exit 0
 
 start() { # NAME EVENT
 	VIO_TEST_VF_EVENT=$2 daemon_start "$1" "$nsvf" -P "net_tap0,iface=vf0=1" \
-		--zmq-port-control-ep "ipc://$EP/port_control" --zmq-stats-ep "ipc://$EP/stats"
+		--zmq-port-control-ep "ipc://$EP/port_control" --zmq-port-control-drivers net_tap,net_null --zmq-stats-ep "ipc://$EP/stats"
 	vm_start "vm-$1" "$nsvm" "$sock"
 	ip_up "$nsvf" vf0 10.0.0.1/24
 	ip_up "$nsvm" vm0 10.0.0.2/24

@@ -120,6 +120,8 @@ void fake_reset(void)
 	fake.n_workers = 2;
 	fake.now_ns = 1000000000u;
 	fake_backend.dynamic_sockets = false;
+	fake_backend.socket_dir = "/tmp";
+	fake_backend.control_drivers = "net_tap,net_null";
 }
 
 ProtobufCMessage *fake_call_raw(const struct vio_ctl_service *svc, const void *req, size_t len,

@@ -242,6 +242,78 @@ static void test_remove_sock_by_vf(void **state)
 	assert_false(fake.relays[0].has_socket || fake.relays[0].has_vf);
 }
 
+/* What a control client may attach (defect 7 of issue 13): PCI addresses
+ * without arguments; virtual devices only of the configured drivers
+ * (net_tap, net_null here) and only with arguments that reach no file.
+ * Nothing is attached when refused. */
+static void test_attach_policy(void **state)
+{
+	static const char *const refused[][2] = {
+		{"net_pcap0,rx_pcap=/tmp/in.pcap,tx_pcap=/etc/shadow", "port control attaches "
+		 "PCI devices and devices of net_tap,net_null"},
+		{"net_vhost0,iface=/etc/x.sock", "net_vhost0"},
+		{"net_tap0,remote=eth0", "argument \"remote\" of net_tap"},
+		{"net_tap0,iface=vf0,persist", "argument \"persist\""},
+		{"net_tapx", "must be <driver><number>"},
+		{"net_tap_evil0", "must be <driver><number>"},
+		{"net_null0,size=64,x=1", "argument \"x\" of net_null"},
+		{"0000:05:08.1,representor=[0-3]", "not accepted from port control for a PCI"},
+	};
+	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD;
+	req.has_virtio_id = 1;
+	req.virtio_id = 2;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		req.device = (char *)refused[i][0];
+		expect_error(&req, EPERM, refused[i][1]);
+		assert_false(fake.relays[2].has_vf);
+	}
+	fake_backend.control_drivers = "";
+	req.device = "net_tap0";
+	expect_error(&req, EPERM, "port control attaches PCI devices only");
+	req.device = NULL;
+	req.n_pci_addrs = 1;
+	req.pci_addrs = one_pci;
+	expect_ok(&req, NULL);
+	/* Removing names a device, attaches nothing: any name will do. */
+	fake_backend.control_drivers = "net_tap,net_null";
+	req.n_pci_addrs = 0;
+	req.virtio_id = 3;
+	req.device = "net_null7,size=128";
+	expect_ok(&req, NULL);
+	fake_backend.control_drivers = "";
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE;
+	req.device = "net_null7";
+	expect_ok(&req, NULL);
+	assert_false(fake.relays[3].has_vf);
+}
+
+/* add_sock paths: files directly in the socket directory only. */
+static void test_socket_paths_confined(void **state)
+{
+	static const char *const refused[] = {
+		"/etc/x.sock", "/tmp/sub/x.sock", "/tmp/../etc/x.sock", "/tmpx/a.sock",
+		"/tmp/", "/tmp/.", "/tmp/..", "/tmp",
+	};
+	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+
+	fake_backend.dynamic_sockets = true;
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
+	req.device = "net_tap3";
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		req.vhost_path = (char *)refused[i];
+		expect_error(&req, EPERM, "is not a file in the socket directory /tmp");
+	}
+	for (unsigned i = 0; i < FAKE_RELAYS; i++)
+		assert_false(fake.relays[i].has_socket || fake.relays[i].has_vf);
+	fake_backend.socket_dir = "/run/vio/sockets/";
+	req.vhost_path = "/run/vio/sockets/vm1.sock";
+	expect_ok(&req, NULL);
+	req.vhost_path = "/run/vio/sockets2/vm1.sock";
+	expect_error(&req, EPERM, "socket directory /run/vio/sockets (");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +323,8 @@ int main(void)
 		cmocka_unit_test_setup(test_sockets_need_dynamic, setup),
 		cmocka_unit_test_setup(test_add_sock_remove_sock, setup),
 		cmocka_unit_test_setup(test_remove_sock_by_vf, setup),
+		cmocka_unit_test_setup(test_attach_policy, setup),
+		cmocka_unit_test_setup(test_socket_paths_confined, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -500,6 +500,65 @@ static void test_socket_pattern_bad(void **state)
 	pattern_bad("/tmp/vf%u.sock", "not a path");
 }
 
+static void test_driver_list(void **state)
+{
+	char out[64];
+
+	assert_int_equal(vio_parse_driver_list(" net_tap, net_null\tnet_af_packet ", out,
+					       sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(out, "net_tap,net_null,net_af_packet");
+	assert_int_equal(vio_parse_driver_list("", out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(vio_parse_driver_list("net_tap,Net_X", out, sizeof(out), err,
+					       sizeof(err)), -1);
+	assert_contains(err, "\"Net_X\" is not a DPDK driver name");
+	assert_int_equal(vio_parse_driver_list("net_tap,../x", out, sizeof(out), err,
+					       sizeof(err)), -1);
+	assert_int_equal(vio_parse_driver_list("net_aaaaaaaaaa,net_bbbbbbbbbbbbbb,net_cccccccccccc,"
+					       "net_dddddddddddddd,net_e", out, sizeof(out), err,
+					       sizeof(err)), -1);
+	assert_contains(err, "too long");
+}
+
+static void control_ok(const char *str, const char *drivers)
+{
+	struct vio_vf_dev d;
+
+	assert_int_equal(vio_parse_vf_dev(str, &d, err, sizeof(err)), 0);
+	if (vio_vf_dev_control_check(&d, drivers, err, sizeof(err)))
+		fail_msg("%s refused with %s: %s", str, drivers, err);
+}
+
+static void control_refused(const char *str, const char *drivers, const char *why)
+{
+	struct vio_vf_dev d;
+
+	assert_int_equal(vio_parse_vf_dev(str, &d, err, sizeof(err)), 0);
+	assert_int_equal(vio_vf_dev_control_check(&d, drivers, err, sizeof(err)), -1);
+	assert_contains(err, why);
+}
+
+static void test_control_check(void **state)
+{
+	control_ok("0000:05:08.1", "");
+	control_ok("05:08.1", NULL);
+	control_refused("0000:05:08.1,x=1", "net_tap", "PCI device");
+	control_ok("net_tap0", "net_tap");
+	control_ok("net_tap12,iface=vf0,mac=02:00:00:00:00:01", "net_null,net_tap");
+	control_ok("net_af_packet3,iface=veth1,qpairs=2", "net_af_packet");
+	control_ok("net_pcap0,iface=lo,infinite_rx=1", "net_pcap");
+	control_ok("net_ring0", "net_ring");
+	control_refused("net_tap0", "", "PCI devices only");
+	control_refused("net_tap0", "net_null", "devices of net_null");
+	control_refused("net_ta0", "net_tap", "<driver><number>");
+	control_refused("net_tap", "net_tap", "<driver><number>");
+	control_refused("net_tap0x", "net_tap", "<driver><number>");
+	control_refused("net_pcap0,rx_pcap=/tmp/a.pcap", "net_pcap", "\"rx_pcap\" of net_pcap");
+	control_refused("net_pcap0,iface=lo,tx_pcap=/etc/passwd", "net_pcap", "\"tx_pcap\"");
+	control_refused("net_ring0,nodeaction=r:0:CREATE", "net_ring", "\"nodeaction\"");
+	control_refused("net_vhost0,iface=/x.sock", "net_vhost", "\"iface\" of net_vhost");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +584,8 @@ int main(void)
 		cmocka_unit_test(test_vfio_token_bad),
 		cmocka_unit_test(test_socket_pattern),
 		cmocka_unit_test(test_socket_pattern_bad),
+		cmocka_unit_test(test_driver_list),
+		cmocka_unit_test(test_control_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
