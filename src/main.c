@@ -41,32 +41,14 @@
 
 static struct vio_config cfg;
 
-static int ensure_dir(const char *dir, char *err, size_t errlen)
-{
-	struct stat st;
-
-	if (stat(dir, &st) == 0) {
-		if (S_ISDIR(st.st_mode))
-			return 0;
-		snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": not a directory", dir);
-		return -1;
-	}
-	if (mkdir(dir, 0755) != 0) {
-		snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": cannot create it: %s", dir,
-			 strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int start_relays(char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	int rc;
 
+	if (vio_vhost_socket_dir(err, errlen))
+		return -1;
 	if (!cfg.dynamic_sockets) {
-		if (ensure_dir(cfg.socket_dir, err, errlen))
-			return -1;
 		for (unsigned id = 0; id < vio_max_relays(); id++) {
 			char sub[VIO_ERR_MAX];
 

@@ -15,6 +15,12 @@ int vio_vhost_init(const struct vio_config *cfg);
  * callbacks it may run (new_connection, new_device) take our locks. */
 int vio_vhost_register(const char *path, char *err, size_t errlen);
 
+/* Make sure VIRTIOFWD_SOCKET_DIR exists.  A missing one is created
+ * root-owned, reachable by the socket group only (and writable by it in
+ * client mode, where QEMU creates the sockets); an existing one that other
+ * users can write is used with a warning (see docs/guests.md). */
+int vio_vhost_socket_dir(char *err, size_t errlen);
+
 /* Unregister path; tears down a running device through destroy_device.
  * Must NOT be called with the control lock held. */
 int vio_vhost_unregister(const char *path);
