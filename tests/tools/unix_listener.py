@@ -16,6 +16,7 @@ Each writes PATH.ready once it listens, and exits after SECONDS.
 import json
 import os
 import socket
+import stat
 import sys
 import time
 
@@ -105,9 +106,37 @@ def squat(path, end):
     print(json.dumps({"connections": conns, "bytes_in": bytes_in}), flush=True)
 
 
+def swap(path, end, target):
+    tmp = path + ".lnk"
+    swaps = 0
+    ready(path)
+    while time.time() < end:
+        try:
+            os.symlink(target, tmp)
+        except FileExistsError:
+            pass
+        while time.time() < end:
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISSOCK(st.st_mode):
+                try:
+                    os.rename(tmp, path)
+                    swaps += 1
+                except OSError:
+                    pass
+                break
+            time.sleep(0.0005)
+    print(json.dumps({"swaps": swaps}), flush=True)
+
+
 def main():
     mode, path, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
     end = time.time() + secs
+    if mode == "swap":
+        swap(path, end, sys.argv[4])
+        return
     {"flap": flap, "full": full, "dgram": dgram, "squat": squat}[mode](path, end)
 
 
