@@ -75,16 +75,10 @@ static struct vio_ctl_backend backend = {
 	.now_ns = vio_monotonic_ns,
 };
 
-int vio_control_start(const struct vio_config *cfg, char *err, size_t errlen)
+static unsigned endpoints(const struct vio_config *cfg, struct vio_ctl_endpoint *eps)
 {
-	struct vio_ctl_endpoint eps[4];
 	unsigned n = 0;
-	cpu_set_t cpus;
 
-	backend.max_relays = vio_max_relays();
-	backend.dynamic_sockets = cfg->dynamic_sockets;
-	backend.socket_dir = cfg->socket_dir;
-	backend.control_drivers = cfg->control_drivers;
 	if (cfg->zmq_port_control_ep[0])
 		eps[n++] = (struct vio_ctl_endpoint){&vio_ctl_port_service,
 			cfg->zmq_port_control_ep, "VIRTIOFWD_ZMQ_PORT_CONTROL_EP"};
@@ -97,6 +91,35 @@ int vio_control_start(const struct vio_config *cfg, char *err, size_t errlen)
 	if (cfg->zmq_config_ep[0])
 		eps[n++] = (struct vio_ctl_endpoint){&vio_ctl_config_service, cfg->zmq_config_ep,
 			"VIRTIOFWD_ZMQ_CONFIG_EP"};
+	return n;
+}
+
+int vio_control_check(const struct vio_config *cfg, char *err, size_t errlen)
+{
+	struct vio_ctl_endpoint eps[4];
+	unsigned n = endpoints(cfg, eps);
+	char sub[300];
+
+	for (unsigned i = 0; i < n; i++) {
+		if (vio_ctl_endpoint_free(eps[i].endpoint, sub, sizeof(sub))) {
+			snprintf(err, errlen, "%s=\"%s\": %s", eps[i].variable, eps[i].endpoint,
+				 sub);
+			return -EADDRINUSE;
+		}
+	}
+	return 0;
+}
+
+int vio_control_start(const struct vio_config *cfg, char *err, size_t errlen)
+{
+	struct vio_ctl_endpoint eps[4];
+	unsigned n = endpoints(cfg, eps);
+	cpu_set_t cpus;
+
+	backend.max_relays = vio_max_relays();
+	backend.dynamic_sockets = cfg->dynamic_sockets;
+	backend.socket_dir = cfg->socket_dir;
+	backend.control_drivers = cfg->control_drivers;
 	if (n == 0) {
 		VIO_LOG(NOTICE, "no control endpoint configured: control services off");
 		return 0;

@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+/* Before anything else starts: every enabled endpoint can be bound (no
+ * other daemon serves it).  0, or -EADDRINUSE with err. */
+int vio_control_check(const struct vio_config *cfg, char *err, size_t errlen);
 /* Start the services whose endpoints cfg enables.  0, or -1 with err. */
 int vio_control_start(const struct vio_config *cfg, char *err, size_t errlen);
 void vio_control_stop(void);

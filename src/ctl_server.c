@@ -17,6 +17,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "log.h"
+#include "sockfile.h"
 
 #define MAX_ENDPOINTS 8
 #define MAX_FRAMES 8                 /* envelope + delimiter + body, with room */
@@ -94,6 +95,22 @@ static int make_dir(const char *dir, mode_t mode, gid_t gid, char *err, size_t e
 	return 0;
 }
 
+int vio_ctl_endpoint_free(const char *endpoint, char *err, size_t errlen)
+{
+	enum vio_sock_state st;
+
+	/* libzmq removes whatever is at the path before it binds: a live
+	 * daemon's endpoint, or a file that is not a socket at all. */
+	if (vio_sock_probe(endpoint + strlen("ipc://"), &st, err, errlen))
+		return -1;
+	if (st == VIO_SOCK_LIVE) {
+		snprintf(err, errlen, "another process serves this endpoint (is another "
+			 "virtio-forwarder running?)");
+		return -1;
+	}
+	return 0;
+}
+
 static int bind_endpoint(unsigned i, gid_t gid, char *err, size_t errlen)
 {
 	const struct vio_ctl_endpoint *e = &srv.eps[i];
@@ -111,6 +128,8 @@ static int bind_endpoint(unsigned i, gid_t gid, char *err, size_t errlen)
 		if (make_dir(dir, gid == (gid_t)-1 ? 0700 : 0750, gid, err, errlen))
 			return -1;
 	}
+	if (vio_ctl_endpoint_free(e->endpoint, err, errlen))
+		return -1;
 	srv.sock[i] = zmq_socket(srv.ctx, ZMQ_ROUTER);
 	if (!srv.sock[i]) {
 		snprintf(err, errlen, "cannot create a socket: %s", zmq_strerror(errno));

@@ -34,6 +34,11 @@ int vio_ctl_server_start(const struct vio_ctl_endpoint *eps, unsigned n, const c
 			 const struct vio_ctl_backend *be, const cpu_set_t *affinity, char *err,
 			 size_t errlen);
 
+/* 0 when "ipc://PATH" can be bound: nothing at PATH or a stale socket;
+ * -1 with the reason when a process serves it or something else is there
+ * (libzmq would remove it). */
+int vio_ctl_endpoint_free(const char *endpoint, char *err, size_t errlen);
+
 /* Stop the thread, close the sockets, remove their files. */
 void vio_ctl_server_stop(void);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "vf_events.h"
 
 static char pidfile[PATH_MAX];
+static int pidfile_fd = -1;
 
 void vio_input_signals(sigset_t *set)
 {
@@ -111,26 +113,57 @@ void vio_daemon_ready(int ready_fd, int status, const char *msg)
 	close(ready_fd);
 }
 
-int vio_pidfile_write(const char *dir)
+int vio_pidfile_lock(const char *dir, char *err, size_t errlen)
 {
-	FILE *f;
+	char buf[32];
+	int fd, n;
 
 	snprintf(pidfile, sizeof(pidfile), "%s/virtio-forwarder.pid", dir);
-	f = fopen(pidfile, "w");
-	if (!f) {
+	/* Never through a link: the pid directory may be shared. */
+	fd = open(pidfile, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
 		int e = errno;
 
+		snprintf(err, errlen, "cannot open the pid file %s: %s", pidfile, strerror(e));
 		pidfile[0] = '\0';
 		return -e;
 	}
-	fprintf(f, "%d\n", (int)getpid());
-	fclose(f);
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+
+		n = (int)pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (e == EWOULDBLOCK)
+			snprintf(err, errlen, "another virtio-forwarder (pid %s) is running: it "
+				 "holds %s", buf[0] ? buf : "?", pidfile);
+		else
+			snprintf(err, errlen, "cannot lock the pid file %s: %s", pidfile,
+				 strerror(e));
+		close(fd);
+		pidfile[0] = '\0';
+		return e == EWOULDBLOCK ? -EBUSY : -e;
+	}
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)n, 0) != n) {
+		int e = errno;
+
+		snprintf(err, errlen, "cannot write the pid file %s: %s", pidfile, strerror(e));
+		close(fd);
+		unlink(pidfile);
+		pidfile[0] = '\0';
+		return -e;
+	}
+	pidfile_fd = fd; /* held, and the lock with it, until we exit */
 	return 0;
 }
 
 void vio_pidfile_remove(void)
 {
-	if (pidfile[0])
+	if (pidfile[0] && pidfile_fd >= 0)
 		unlink(pidfile);
+	if (pidfile_fd >= 0)
+		close(pidfile_fd);
+	pidfile_fd = -1;
 	pidfile[0] = '\0';
 }

@@ -4,6 +4,7 @@
 #define VIO_DAEMON_H
 
 #include <signal.h>
+#include <stddef.h>
 
 /* Block the signals the main thread waits for, and the input signals (for
  * the workers to unblock); call before any thread is created so that every
@@ -19,7 +20,10 @@ void vio_input_signals(sigset_t *set);
 /* Tell the waiting parent: status 0 (running) or non-zero with msg. */
 void vio_daemon_ready(int ready_fd, int status, const char *msg);
 
-int vio_pidfile_write(const char *dir);
+/* Create <dir>/virtio-forwarder.pid (never through a link), lock it for
+ * the life of the process and write our pid.  -EBUSY with the holder's pid
+ * in err when another daemon holds it. */
+int vio_pidfile_lock(const char *dir, char *err, size_t errlen);
 void vio_pidfile_remove(void);
 
 #endif

@@ -158,6 +158,10 @@ int main(int argc, char **argv)
 		cfg.vhost_client ? "vhost-user client" : "vhost-user server",
 		cfg.dynamic_sockets ? "dynamic" : "static");
 	VIO_LOG(NOTICE, "memory: %s", plan.reason);
+	/* Before anything is touched: a second daemon must change nothing. */
+	if ((cfg.daemonize && vio_pidfile_lock(cfg.pid_dir, err, sizeof(err))) ||
+	    vio_control_check(&cfg, err, sizeof(err)))
+		goto fail_early;
 
 	if (vio_eal_init(&cfg, argv[0], &plan, err, sizeof(err)))
 		goto fail_early;
@@ -176,9 +180,6 @@ int main(int argc, char **argv)
 	vio_vf_events_start();
 	if (start_relays(err, sizeof(err)) || vio_control_start(&cfg, err, sizeof(err)))
 		goto fail_relays;
-	if (cfg.daemonize && vio_pidfile_write(cfg.pid_dir))
-		VIO_LOG(WARNING, "cannot write the pid file in %s: %s", cfg.pid_dir,
-			strerror(errno));
 	{
 		struct rte_malloc_socket_stats ms;
 
@@ -211,6 +212,7 @@ fail_relays:
 fail_eal:
 	vio_eal_fini();
 fail_early:
+	vio_pidfile_remove();
 	VIO_LOG(ERR, "%s", err);
 	if (cfg.log_syslog && ready_fd < 0) /* foreground with syslog: say it here too */
 		fprintf(stderr, "virtio-forwarder: error: %s\n", err);
