@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -21,7 +24,19 @@
 
 #define MAX_ENDPOINTS 8
 #define MAX_FRAMES 8                 /* envelope + delimiter + body, with room */
-#define MAX_MSG_SIZE (4 << 20)       /* libzmq drops peers sending more */
+/* What one client can make the daemon hold (issue 13): a frame larger than
+ * MAX_MSG_SIZE disconnects its sender; a larger request than
+ * VIO_CTL_MAX_REQUEST up to it still gets an error reply.  At most RCV_HWM
+ * requests wait per client (then libzmq stops reading it) and SND_HWM
+ * replies (then they are dropped: a client that does not read gets none).
+ * At most MAX_CLIENTS connections per endpoint, fewer when the descriptor
+ * limit is low (a quarter of it for all endpoints): a connection beyond
+ * that is shut down as soon as it is accepted. */
+#define MAX_MSG_SIZE (2 * VIO_CTL_MAX_REQUEST)
+#define RCV_HWM 2
+#define SND_HWM 16
+#define MAX_CLIENTS 64
+#define MIN_CLIENTS 4
 #define MAX_DEFERRED 128
 #define BATCH 32                     /* requests per socket per loop */
 
@@ -41,6 +56,11 @@ struct deferred {
 static struct {
 	void *ctx;
 	void *sock[MAX_ENDPOINTS];
+	void *mon[MAX_ENDPOINTS];          /* connection events of sock[i] */
+	unsigned clients[MAX_ENDPOINTS];   /* connected clients */
+	bool listening[MAX_ENDPOINTS];
+	unsigned max_clients;              /* per endpoint */
+	gid_t gid;
 	char path[MAX_ENDPOINTS][PATH_MAX];
 	struct vio_ctl_endpoint eps[MAX_ENDPOINTS];
 	unsigned n;
@@ -111,21 +131,46 @@ int vio_ctl_endpoint_free(const char *endpoint, char *err, size_t errlen)
 	return 0;
 }
 
-static int bind_endpoint(unsigned i, gid_t gid, char *err, size_t errlen)
+/* Bind endpoint i: the file is created 0600 (0660 with a group)
+ * under a matching umask, so it never exists with looser permissions, and
+ * given its group through a descriptor of the very socket bound. */
+static int listen_endpoint(unsigned i, char *err, size_t errlen)
 {
 	const struct vio_ctl_endpoint *e = &srv.eps[i];
-	mode_t file_mode = gid == (gid_t)-1 ? 0600 : 0660;
-	char dir[PATH_MAX], *slash;
-	int one = 1, zero = 0, rc;
-	int64_t maxsize = MAX_MSG_SIZE;
+	mode_t file_mode = srv.gid == (gid_t)-1 ? 0600 : 0660;
 	mode_t old;
+	int rc;
+
+	if (vio_ctl_endpoint_free(e->endpoint, err, errlen))
+		return -1;
+	old = umask(0777 & ~file_mode);
+	rc = zmq_bind(srv.sock[i], e->endpoint);
+	umask(old);
+	if (rc) {
+		snprintf(err, errlen, "cannot bind: %s", zmq_strerror(errno));
+		return -1;
+	}
+	if (vio_sock_secure(srv.path[i], (uid_t)-1, srv.gid, file_mode, err, errlen)) {
+		zmq_unbind(srv.sock[i], e->endpoint);
+		return -1;
+	}
+	srv.listening[i] = true;
+	return 0;
+}
+
+static int bind_endpoint(unsigned i, char *err, size_t errlen)
+{
+	const struct vio_ctl_endpoint *e = &srv.eps[i];
+	char dir[PATH_MAX], mon[64], *slash;
+	int one = 1, zero = 0, rcv_hwm = RCV_HWM, snd_hwm = SND_HWM;
+	int64_t maxsize = MAX_MSG_SIZE;
 
 	snprintf(srv.path[i], sizeof(srv.path[i]), "%s", e->endpoint + strlen("ipc://"));
 	snprintf(dir, sizeof(dir), "%s", srv.path[i]);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		if (make_dir(dir, gid == (gid_t)-1 ? 0700 : 0750, gid, err, errlen))
+		if (make_dir(dir, srv.gid == (gid_t)-1 ? 0700 : 0750, srv.gid, err, errlen))
 			return -1;
 	}
 	if (vio_ctl_endpoint_free(e->endpoint, err, errlen))
@@ -137,33 +182,86 @@ static int bind_endpoint(unsigned i, gid_t gid, char *err, size_t errlen)
 	}
 	zmq_setsockopt(srv.sock[i], ZMQ_LINGER, &zero, sizeof(zero));
 	zmq_setsockopt(srv.sock[i], ZMQ_MAXMSGSIZE, &maxsize, sizeof(maxsize));
+	zmq_setsockopt(srv.sock[i], ZMQ_RCVHWM, &rcv_hwm, sizeof(rcv_hwm));
+	zmq_setsockopt(srv.sock[i], ZMQ_SNDHWM, &snd_hwm, sizeof(snd_hwm));
 	zmq_setsockopt(srv.sock[i], ZMQ_ROUTER_HANDOVER, &one, sizeof(one));
-	/* The socket file must never exist with looser permissions. */
-	old = umask(0777 & ~file_mode);
-	rc = zmq_bind(srv.sock[i], e->endpoint);
-	umask(old);
-	if (rc) {
-		snprintf(err, errlen, "cannot bind: %s", zmq_strerror(errno));
+	/* Connection events, to count clients.  libzmq's I/O thread blocks
+	 * when we fall behind reading them: it then accepts no more either. */
+	snprintf(mon, sizeof(mon), "inproc://vio-ctl-monitor-%u", i);
+	if (zmq_socket_monitor(srv.sock[i], mon, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) ||
+	    !(srv.mon[i] = zmq_socket(srv.ctx, ZMQ_PAIR)) || zmq_connect(srv.mon[i], mon)) {
+		snprintf(err, errlen, "cannot watch the connections: %s", zmq_strerror(errno));
 		return -1;
 	}
-	if (chmod(srv.path[i], file_mode) ||
-	    (gid != (gid_t)-1 && chown(srv.path[i], (uid_t)-1, gid))) {
-		snprintf(err, errlen, "cannot set the mode of %s: %s", srv.path[i],
-			 strerror(errno));
+	if (listen_endpoint(i, err, errlen))
 		return -1;
-	}
-	VIO_LOG(INFO, "%s service on %s", e->service->name, e->endpoint);
+	VIO_LOG(INFO, "%s service on %s (at most %u clients)", e->service->name, e->endpoint,
+		srv.max_clients);
 	return 0;
+}
+
+/* A connection over the limit: shut it down (libzmq sees the end of the
+ * stream and closes it).  The descriptor is checked to still be a
+ * connection to this endpoint, as the event may be stale. */
+static void refuse_client(unsigned i, int fd)
+{
+	struct sockaddr_un sun;
+	socklen_t len = sizeof(sun);
+	size_t n = strlen(srv.path[i]);
+
+	if (getsockname(fd, (struct sockaddr *)&sun, &len) == 0 && sun.sun_family == AF_UNIX &&
+	    len > offsetof(struct sockaddr_un, sun_path) + n &&
+	    memcmp(sun.sun_path, srv.path[i], n + 1) == 0)
+		shutdown(fd, SHUT_RDWR);
+}
+
+/* Connection events of endpoint i: count the clients, refuse those over
+ * the limit. */
+static void watch_clients(unsigned i)
+{
+	for (;;) {
+		zmq_msg_t ev, addr;
+		uint16_t event;
+		uint32_t value;
+
+		zmq_msg_init(&ev);
+		if (zmq_msg_recv(&ev, srv.mon[i], ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&ev);
+			return;
+		}
+		if (zmq_msg_more(&ev)) { /* the endpoint address */
+			zmq_msg_init(&addr);
+			zmq_msg_recv(&addr, srv.mon[i], 0);
+			zmq_msg_close(&addr);
+		}
+		if (zmq_msg_size(&ev) >= sizeof(event) + sizeof(value)) {
+			memcpy(&event, zmq_msg_data(&ev), sizeof(event));
+			memcpy(&value, (char *)zmq_msg_data(&ev) + sizeof(event), sizeof(value));
+			if (event == ZMQ_EVENT_ACCEPTED && ++srv.clients[i] > srv.max_clients) {
+				refuse_client(i, (int)value);
+				VIO_LOG_RL(WARNING, 1000, "%s: more than %u clients: refusing new "
+					   "ones", srv.eps[i].endpoint, srv.max_clients);
+			} else if (event == ZMQ_EVENT_DISCONNECTED && srv.clients[i] > 0) {
+				srv.clients[i]--;
+			}
+		}
+		zmq_msg_close(&ev);
+	}
 }
 
 static void close_all(void)
 {
 	for (unsigned i = 0; i < srv.n; i++) {
+		if (srv.mon[i])
+			zmq_close(srv.mon[i]);
 		if (srv.sock[i]) {
 			zmq_close(srv.sock[i]);
-			unlink(srv.path[i]);
+			if (srv.listening[i])
+				unlink(srv.path[i]);
 		}
-		srv.sock[i] = NULL;
+		srv.sock[i] = srv.mon[i] = NULL;
+		srv.listening[i] = false;
+		srv.clients[i] = 0;
 	}
 	if (srv.ctx)
 		zmq_ctx_term(srv.ctx);
@@ -326,13 +424,16 @@ static uint64_t run_due(uint64_t now, uint64_t next)
 
 static void *server_main(void *arg)
 {
-	zmq_pollitem_t items[MAX_ENDPOINTS + 1];
+	zmq_pollitem_t items[2 * MAX_ENDPOINTS + 1];
+	const unsigned n = srv.n, stop = 2 * srv.n;
 	uint64_t next_tick = 0;
 
 	(void)arg;
-	for (unsigned i = 0; i < srv.n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		items[i] = (zmq_pollitem_t){.socket = srv.sock[i], .events = ZMQ_POLLIN};
-	items[srv.n] = (zmq_pollitem_t){.fd = srv.stop_fd, .events = ZMQ_POLLIN};
+		items[n + i] = (zmq_pollitem_t){.socket = srv.mon[i], .events = ZMQ_POLLIN};
+	}
+	items[stop] = (zmq_pollitem_t){.fd = srv.stop_fd, .events = ZMQ_POLLIN};
 
 	for (;;) {
 		uint64_t now = srv.be->now_ns(), next;
@@ -346,16 +447,19 @@ static void *server_main(void *arg)
 		}
 		next = run_due(now, next_tick);
 		timeout_ms = (long)((next - now + 999999) / 1000000);
-		if (zmq_poll(items, (int)srv.n + 1, timeout_ms) < 0 && errno != EINTR) {
+		if (zmq_poll(items, (int)stop + 1, timeout_ms) < 0 && errno != EINTR) {
 			VIO_LOG_RL(ERR, 1000, "zmq_poll: %s", zmq_strerror(errno));
 			usleep(10000);
 			continue;
 		}
-		if (items[srv.n].revents & ZMQ_POLLIN)
+		if (items[stop].revents & ZMQ_POLLIN)
 			break;
-		for (unsigned i = 0; i < srv.n; i++)
+		for (unsigned i = 0; i < n; i++) {
+			if (items[n + i].revents & ZMQ_POLLIN)
+				watch_clients(i);
 			if (items[i].revents & ZMQ_POLLIN)
 				drain_socket(i);
+		}
 	}
 	for (unsigned i = 0; i < MAX_DEFERRED; i++) {
 		if (srv.deferred[i].used) {
@@ -391,6 +495,19 @@ int vio_ctl_server_start(const struct vio_ctl_endpoint *eps, unsigned n, const c
 		gid = gr->gr_gid;
 	}
 	srv.be = be;
+	srv.gid = gid;
+	{
+		struct rlimit rl;
+		rlim_t budget = 0;
+
+		/* Descriptors beyond a quarter of the limit stay for vhost
+		 * connections, their eventfds and the ports. */
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+			budget = rl.rlim_cur / 4 / n;
+		srv.max_clients = budget && budget < MAX_CLIENTS ? (unsigned)budget : MAX_CLIENTS;
+		if (srv.max_clients < MIN_CLIENTS)
+			srv.max_clients = MIN_CLIENTS;
+	}
 	srv.ctx = zmq_ctx_new();
 	srv.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (!srv.ctx || srv.stop_fd < 0) {
@@ -409,7 +526,7 @@ int vio_ctl_server_start(const struct vio_ctl_endpoint *eps, unsigned n, const c
 		}
 		srv.eps[i] = eps[i];
 		srv.n = i + 1;
-		if (bind_endpoint(i, gid, sub, sizeof(sub))) {
+		if (bind_endpoint(i, sub, sizeof(sub))) {
 			snprintf(err, errlen, "%s=\"%s\": %s", eps[i].variable, eps[i].endpoint,
 				 sub);
 			close_all();

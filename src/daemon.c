@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -111,6 +112,20 @@ void vio_daemon_ready(int ready_fd, int status, const char *msg)
 	if (write(ready_fd, buf, (size_t)n) < 0)
 		VIO_LOG(WARNING, "cannot report readiness: %s", strerror(errno));
 	close(ready_fd);
+}
+
+unsigned long vio_raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur == RLIM_INFINITY ? ~0UL : (unsigned long)rl.rlim_cur;
 }
 
 int vio_pidfile_lock(const char *dir, char *err, size_t errlen)

@@ -20,6 +20,11 @@ void vio_input_signals(sigset_t *set);
 /* Tell the waiting parent: status 0 (running) or non-zero with msg. */
 void vio_daemon_ready(int ready_fd, int status, const char *msg);
 
+/* Raise the soft descriptor limit to the hard one (multiqueue guests need
+ * two eventfds a ring; control clients one descriptor each).  Returns the
+ * limit now in force. */
+unsigned long vio_raise_fd_limit(void);
+
 /* Create <dir>/virtio-forwarder.pid (never through a link), lock it for
  * the life of the process and write our pid.  -EBUSY with the holder's pid
  * in err when another daemon holds it. */

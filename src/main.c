@@ -117,6 +117,7 @@ int main(int argc, char **argv)
 	struct vio_mem_plan plan;
 	struct rte_mempool *drain;
 	char err[1024], buf[400];
+	unsigned long fd_limit;
 	int ready_fd = -1;
 	sigset_t sigs;
 
@@ -140,6 +141,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	fd_limit = vio_raise_fd_limit();
 	vio_signals_block(&sigs);
 	if (cfg.daemonize && vio_daemonize(&ready_fd)) {
 		fprintf(stderr, "virtio-forwarder: error: cannot daemonise: %s\n",
@@ -158,6 +160,10 @@ int main(int argc, char **argv)
 		cfg.vhost_client ? "vhost-user client" : "vhost-user server",
 		cfg.dynamic_sockets ? "dynamic" : "static");
 	VIO_LOG(NOTICE, "memory: %s", plan.reason);
+	VIO_LOG(INFO, "descriptor limit: %lu", fd_limit);
+	if (fd_limit < 4096)
+		VIO_LOG(WARNING, "descriptor limit %lu is low: multiqueue guests need two per "
+			"ring (raise the hard limit, e.g. LimitNOFILE= in the unit)", fd_limit);
 	/* Before anything is touched: a second daemon must change nothing. */
 	if ((cfg.daemonize && vio_pidfile_lock(cfg.pid_dir, err, sizeof(err))) ||
 	    vio_control_check(&cfg, err, sizeof(err)))
