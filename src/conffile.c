@@ -106,7 +106,9 @@ static int lex_word(struct lexer *lx, char *buf, bool hash_comment)
 				if (d == '$' || d == '`')
 					return lex_fail(lx, "shell expansion ('%c') is not "
 							"supported; write the value literally", d);
-				if (d == '\\' && strchr("\"\\$`\n", lx->p[1])) {
+				/* strchr() also finds the terminating NUL: a
+				 * backslash ending the text escapes nothing. */
+				if (d == '\\' && lx->p[1] && strchr("\"\\$`\n", lx->p[1])) {
 					lx->p++;
 					d = *lx->p;
 					if (d == '\n') { /* line continuation */

@@ -294,6 +294,23 @@ static void test_unterminated_double(void **state)
 	expect_error("A=x\\\ny\nB=\"open\n", 3, "unterminated double quote");
 }
 
+/* A backslash as the file's last byte inside double quotes escapes the
+ * terminating NUL: the lexer read past the buffer (issue 13, defect 11;
+ * ASan, which the sanitizer run of the unit tests uses, reports it).  The
+ * text sits in a heap buffer of exactly its length + 1. */
+static void test_backslash_at_end_in_quotes(void **state)
+{
+	static const char *const texts[] = {"A=\"x\\", "A=\"\\", "A=(\"a\\", "X=1\nA=\"x\\"};
+	static const unsigned lines[] = {1, 1, 1, 2};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		char *t = strdup(texts[i]);
+
+		expect_error(t, lines[i], "unterminated double quote");
+		free(t);
+	}
+}
+
 static void test_unclosed_array(void **state)
 {
 	expect_error("X=1\nA=(a b\nc\n", 2, "not closed");
@@ -478,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_continuation),
 		cmocka_unit_test(test_unterminated_single),
 		cmocka_unit_test(test_unterminated_double),
+		cmocka_unit_test(test_backslash_at_end_in_quotes),
 		cmocka_unit_test(test_unclosed_array),
 		cmocka_unit_test(test_spaces_around_equals),
 		cmocka_unit_test(test_expansion_rejected),
