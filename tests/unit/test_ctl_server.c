@@ -200,7 +200,8 @@ static void test_start_errors(void **state)
 	assert_int_equal(vio_ctl_server_start(eps, 1, "no-such-group-vio", &fake_backend, NULL,
 					      err, sizeof(err)), -1);
 	assert_contains(err, "no such group");
-	setup(state); /* for teardown */
+	zmq_ctx_term(ctx);
+	setup(state); /* for teardown (a new client context too) */
 }
 
 int main(void)
