@@ -13,6 +13,7 @@
 
 #include "ctl_service.h"
 #include "log.h"
+#include "parse.h"
 #include "virtioforwarder.pb-c.h"
 
 typedef Virtioforwarder__CoreSchedRequest Request;
@@ -27,6 +28,7 @@ static void reply_error(struct vio_ctl_reply *reply, int code, const char *msg)
 	char source[ERR_MAX + 32];
 
 	snprintf(source, sizeof(source), "core_sched: %s", msg);
+	vio_utf8_sanitize(source);
 	resp.status = VIRTIOFORWARDER__CORE_SCHED_RESPONSE__STATUS__ERROR;
 	resp.has_error_code = 1;
 	resp.error_code = code;

@@ -38,6 +38,7 @@ static void reply_error(struct vio_ctl_reply *reply, int code, const char *op, c
 	char source[ERR_MAX + 32];
 
 	snprintf(source, sizeof(source), "%s: %s", op, msg);
+	vio_utf8_sanitize(source); /* msg may quote request bytes (a string field) */
 	resp.status = VIRTIOFORWARDER__PORT_CONTROL_RESPONSE__STATUS__ERROR;
 	resp.has_error_code = 1;
 	resp.error_code = code;
@@ -125,6 +126,10 @@ static int check_path(const struct vio_ctl_backend *be, const char *path, char *
 			snprintf(err, ERR_MAX, "vhost_path contains a control character");
 			return -EINVAL;
 		}
+	}
+	if (!vio_utf8_valid(path)) { /* it is reported back in string fields */
+		snprintf(err, ERR_MAX, "vhost_path is not valid UTF-8");
+		return -EINVAL;
 	}
 	name = path + dlen + (dlen > 1);
 	if (strncmp(path, be->socket_dir, dlen) != 0 || (dlen > 1 && path[dlen] != '/') ||

@@ -72,6 +72,15 @@ int vio_vf_dev_control_check(const struct vio_vf_dev *dev, const char *drivers, 
  * separated by commas or blanks, written back comma separated. */
 int vio_parse_driver_list(const char *str, char *out, size_t outlen, char *err, size_t errlen);
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when the bytes there
+ * are not one (overlong forms, surrogates and code points above U+10FFFF
+ * are not). */
+size_t vio_utf8_seq(const unsigned char *s);
+bool vio_utf8_valid(const char *s);
+/* Replace every byte that is not part of a valid UTF-8 sequence with '?',
+ * in place: text echoed from a request into a protobuf string field. */
+void vio_utf8_sanitize(char *s);
+
 /* "<device>=<relay-id>": the id is what follows the last '='. */
 int vio_parse_static_vf(const char *str, struct vio_vf_dev *dev, unsigned *relay_id,
 			unsigned max_relays, char *err, size_t errlen);

@@ -10,6 +10,7 @@
 
 #include "ctl_service.h"
 #include "fake_backend.h"
+#include "parse.h"
 #include "test_util.h"
 #include "virtioforwarder.pb-c.h"
 
@@ -314,6 +315,46 @@ static void test_socket_paths_confined(void **state)
 	expect_error(&req, EPERM, "socket directory /run/vio/sockets (");
 }
 
+/* Error replies quote request bytes in a protobuf string field, which
+ * must be valid UTF-8 (the old tools' Python decoders refuse the reply
+ * otherwise): invalid bytes become '?'; a socket path must be valid UTF-8
+ * (it comes back in stats). */
+static void test_replies_are_utf8(void **state)
+{
+	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+	char path[300];
+	Response *r;
+
+	fake_backend.dynamic_sockets = true;
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__QUERY_PCI;
+	req.vhost_path = "/tmp/\xff\xfe\xc3(\xed\xa0\x80\xf0\x9f\x98\x80.sock";
+	r = call(&req);
+	assert_int_equal(r->status, VIRTIOFORWARDER__PORT_CONTROL_RESPONSE__STATUS__ERROR);
+	assert_true(vio_utf8_valid(r->error_code_source));
+	assert_contains(r->error_code_source, "/tmp/??" "?(???\xf0\x9f\x98\x80.sock");
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
+	req.device = "net_tap1";
+	expect_error(&req, EINVAL, "vhost_path is not valid UTF-8");
+	req.vhost_path = "/tmp/ok.sock";
+	req.device = "net_tap1,iface=\xe9t\xe9";
+	r = call(&req);
+	assert_true(vio_utf8_valid(r->error_code_source));
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+
+	/* A long path cut at 200 bytes in the middle of a character. */
+	memset(path, 0, sizeof(path));
+	strcpy(path, "/x/");
+	for (size_t i = 3; i + 2 < 290; i += 2)
+		memcpy(path + i, "\xc3\xa9", 2);
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__QUERY_PCI;
+	req.vhost_path = path;
+	r = call(&req);
+	assert_true(vio_utf8_valid(r->error_code_source));
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +366,7 @@ int main(void)
 		cmocka_unit_test_setup(test_remove_sock_by_vf, setup),
 		cmocka_unit_test_setup(test_attach_policy, setup),
 		cmocka_unit_test_setup(test_socket_paths_confined, setup),
+		cmocka_unit_test_setup(test_replies_are_utf8, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -301,9 +301,37 @@ static void test_bool(void **state)
 	assert_contains(err, "maybe");
 }
 
+static void test_utf8(void **state)
+{
+	static const char *const valid[] = {"", "abc", "\xc3\xa9", "\xe2\x82\xac",
+					    "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf"};
+	static const char *const invalid[][2] = {
+		{"\xff", "?"}, {"a\x80" "b", "a?b"}, {"\xc0\xaf", "??"},       /* overlong / */
+		{"\xe0\x80\xaf", "???"}, {"\xed\xa0\x80", "???"},        /* overlong, surrogate */
+		{"\xf4\x90\x80\x80", "????"}, {"\xc3", "?"},              /* > U+10FFFF, cut */
+		{"\xe2\x82", "??"}, {"x\xf0\x9f\x98", "x???"},
+	};
+	char buf[16];
+
+	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+		assert_true(vio_utf8_valid(valid[i]));
+		snprintf(buf, sizeof(buf), "%s", valid[i]);
+		vio_utf8_sanitize(buf);
+		assert_string_equal(buf, valid[i]);
+	}
+	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		assert_false(vio_utf8_valid(invalid[i][0]));
+		snprintf(buf, sizeof(buf), "%s", invalid[i][0]);
+		vio_utf8_sanitize(buf);
+		assert_string_equal(buf, invalid[i][1]);
+		assert_true(vio_utf8_valid(buf));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_cpuset_list),
 		cmocka_unit_test(test_cpuset_ranges),
 		cmocka_unit_test(test_cpuset_hex),
