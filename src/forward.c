@@ -143,19 +143,21 @@ static inline void count_long(struct vio_relay_dir *d, uint64_t nb, uint64_t nby
 
 /* Frames longer than the VF's MTU allows are dropped and counted here: the
  * VF would refuse or truncate them on the way out, and a VF that let one in
- * would hand the guest a frame its own side could not carry.  TSO packets
- * are segmented on the way.  Keeps the order of the others; returns how
- * many are left. */
+ * would hand the guest a frame its own side could not carry.  A guest's TSO
+ * packets are segmented on the way when it negotiated TSO; from any other
+ * guest they are too long like the rest (vio_offload_too_long).  Keeps the
+ * order of the others; returns how many are left. */
 static inline uint16_t drop_too_long(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint32_t max = d->relay->vf_max_frame;
+	bool segment = d->dir == VIO_DIR_VM_TO_VF && d->relay->vm_tso;
 	uint64_t nb = 0, nbytes = 0;
 	uint16_t k = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		if (likely(rte_pktmbuf_pkt_len(m) <= max) || (m->ol_flags & RTE_MBUF_F_RX_LRO)) {
+		if (likely(!vio_offload_too_long(m, max, segment))) {
 			pkts[k++] = m;
 			continue;
 		}

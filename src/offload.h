@@ -10,7 +10,10 @@
 #ifndef VIO_OFFLOAD_H
 #define VIO_OFFLOAD_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include <rte_mbuf.h>
 
 struct rte_mbuf;
 struct rte_mempool;
@@ -32,6 +35,17 @@ int vio_offload_tx_request(struct rte_mbuf *m);
  * room, out of buffers): nothing is left allocated.  m itself is not freed. */
 int vio_offload_segment(struct rte_mbuf *m, struct rte_mempool *mp, struct rte_mbuf **out,
 			unsigned room);
+
+/* Whether a frame is too long for a VF that takes frames of at most max
+ * bytes.  A segmentation request (RX_LRO, from librte_vhost) is not, when
+ * the relay segments it (segment: the guest negotiated HOST_TSO4/6 and the
+ * packet comes from the guest); otherwise it is measured like any other:
+ * librte_vhost marks a guest's GSO packet RX_LRO whenever the guest sets
+ * gso_type, TSO negotiated or not, and such a frame may be 64 KiB. */
+static inline bool vio_offload_too_long(const struct rte_mbuf *m, uint32_t max, bool segment)
+{
+	return m->pkt_len > max && !(segment && (m->ol_flags & RTE_MBUF_F_RX_LRO));
+}
 
 /* Compute the L4 checksum the mbuf's TX flags ask for and clear those flags.
  * Returns 0, or -1 when the headers the flags describe are not there (the

@@ -260,6 +260,27 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Issue 13, defect 10: a guest without TSO that sets gso_type anyway gets
+ * its packet marked RX_LRO by librte_vhost; such a frame longer than the
+ * VF's limit is too long unless the relay segments it. */
+static void gso_without_tso_is_too_long(void **state)
+{
+	struct rte_mbuf *m = packet(false, false, 20000);
+	struct rte_mbuf *small = packet(false, false, 1000);
+
+	m->ol_flags |= RTE_MBUF_F_RX_LRO;
+	m->tso_segsz = 1448;
+	assert_true(vio_offload_too_long(m, 1522, false));  /* no TSO: dropped */
+	assert_false(vio_offload_too_long(m, 1522, true));  /* TSO: segmented */
+	m->ol_flags &= ~RTE_MBUF_F_RX_LRO;
+	assert_true(vio_offload_too_long(m, 1522, true));   /* no request: too long */
+	assert_false(vio_offload_too_long(m, 65535, false));
+	small->ol_flags |= RTE_MBUF_F_RX_LRO;
+	assert_false(vio_offload_too_long(small, 1522, false));
+	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +288,7 @@ int main(void)
 		cmocka_unit_test(segments_ipv6),
 		cmocka_unit_test(not_a_request_or_not_possible),
 		cmocka_unit_test(partial_checksums),
+		cmocka_unit_test(gso_without_tso_is_too_long),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
