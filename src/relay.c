@@ -316,28 +316,60 @@ static void port_configured(struct vio_relay *r, const struct vio_vf_opts *o)
 	r->vf_tx_csum = o->tx_csum;
 }
 
+/* Lock held: free the retired pools whose buffers are all back (all of
+ * them once the port is closed: nothing can hand their buffers back then). */
+static void free_retired(struct vio_relay *r, bool port_closed)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < r->n_retired; i++) {
+		struct rte_mempool *mp = r->retired[i];
+
+		if (port_closed || rte_mempool_full(mp)) {
+			if (!rte_mempool_full(mp))
+				VIO_LOG(WARNING, "relay %u: %u buffers of a retired pool never came "
+					"back", r->id, mp->size - rte_mempool_avail_count(mp));
+			rte_mempool_free(mp);
+		} else {
+			r->retired[k++] = mp;
+		}
+	}
+	r->n_retired = k;
+}
+
 /* Before the VF port starts for a VM: the relay's buffers belong on the
- * VM's NUMA node, where every packet is copied to or from.  The port is
- * configured again on a new pool there; whatever cannot be honoured (no
- * memory on that node, a port that will not take the new pool) is logged
- * and the relay keeps the buffers it has. */
+ * VM's NUMA node, where every packet is copied to or from.  Compared with
+ * where the pool's memory really is (a pool made for "any node" has
+ * socket_id -1).  The stopped port is configured again on a new pool
+ * there; whatever cannot be honoured (no memory on that node, a port that
+ * will not take the new pool) is logged and the relay keeps the buffers it
+ * has.  The old pool may still lend buffers to the PMD (posted RX buffers,
+ * a PMD's own stash): it is freed once they are all back. */
 static void place_pool(struct vio_relay *r)
 {
 	struct vio_vf_opts opts = {.jumbo = cfg->jumbo, .relay_id = r->id};
 	struct rte_mempool *pool, *old = r->pool;
 	char err[VIO_ERR_MAX];
+	int node;
 
-	if (!r->has_vf || r->port_started || r->vm_numa < 0 || old->socket_id == r->vm_numa)
+	if (!r->has_vf || r->port_started || r->vm_numa < 0)
 		return;
+	node = vio_pool_node(old);
+	if (node < 0 || node == r->vm_numa)
+		return;
+	if (r->n_retired == VIO_RETIRED_POOLS) {
+		VIO_LOG(NOTICE, "relay %u: buffers stay on NUMA node %d (earlier pools are still "
+			"in use)", r->id, node);
+		return;
+	}
 	pool = vio_vf_pool_create(r->id, r->vm_numa, cfg->jumbo, false);
 	if (!pool) {
 		VIO_LOG(NOTICE, "relay %u: no memory for buffers on the VM's NUMA node %d: they "
-			"stay on node %d", r->id, r->vm_numa, old->socket_id);
+			"stay on node %d", r->id, r->vm_numa, node);
 		return;
 	}
 	if (vio_vf_configure(r->port_id, pool, &opts, err, sizeof(err))) {
-		VIO_LOG(WARNING, "relay %u: %s: buffers stay on NUMA node %d", r->id, err,
-			old->socket_id);
+		VIO_LOG(WARNING, "relay %u: %s: buffers stay on NUMA node %d", r->id, err, node);
 		if (vio_vf_configure(r->port_id, old, &opts, err, sizeof(err)))
 			VIO_LOG(ERR, "relay %u: port %u cannot be configured again: %s", r->id,
 				r->port_id, err);
@@ -346,12 +378,8 @@ static void place_pool(struct vio_relay *r)
 	}
 	r->pool = pool;
 	port_configured(r, &opts);
-	/* The old RX queue gave its buffers back when it was released. */
-	if (rte_mempool_full(old))
-		rte_mempool_free(old);
-	else
-		VIO_LOG(ERR, "relay %u: %u buffers of the old pool still out: it is kept",
-			r->id, old->size - rte_mempool_avail_count(old));
+	r->retired[r->n_retired++] = old;
+	free_retired(r, false);
 	VIO_LOG(INFO, "relay %u: buffers moved to the VM's NUMA node %d", r->id, r->vm_numa);
 }
 
@@ -493,6 +521,7 @@ static void drop_vf_locked(struct vio_relay *r)
 	vio_vf_events_unregister(r->port_id);
 	vio_vf_detach(r->port_id);
 	rte_mempool_free(r->pool);
+	free_retired(r, true);
 	r->pool = NULL;
 	r->vf_numa = -1;
 }
@@ -760,6 +789,11 @@ void vio_relays_housekeep(void)
 
 		if (due && due <= now)
 			rearm(&relays[i]);
+		/* Retired pools wait a second more when control is busy. */
+		if (vio_ctl_trylock()) {
+			free_retired(&relays[i], false);
+			vio_ctl_unlock();
+		}
 	}
 }
 

@@ -38,6 +38,7 @@
 #define VIO_TSO_BURST 4     /* guest packets a poll takes when the guest may send TSO */
 #define VIO_SEG_MAX 512     /* packets a poll may hold after segmentation */
 #define VIO_MAX_VRINGS 64   /* 32 queue pairs */
+#define VIO_RETIRED_POOLS 4
 
 struct rte_mbuf;
 struct rte_mempool;
@@ -101,6 +102,10 @@ struct vio_relay {
 	uint32_t vf_max_frame;             /* longest frame the VF may send */
 	bool vf_tx_csum;                   /* the VF completes TCP/UDP checksums */
 	struct rte_mempool *pool;
+	/* pools the port left after a move to the VM's node, freed once all
+	 * their buffers are back (housekeeping) or when the VF goes */
+	struct rte_mempool *retired[VIO_RETIRED_POOLS];
+	unsigned n_retired;
 
 	struct vio_relay_dir dirs[VIO_NB_DIRS];
 };

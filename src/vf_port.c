@@ -11,6 +11,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_pool_ops.h>
+#include <rte_memory.h>
 #include <rte_mempool.h>
 
 #include "log.h"
@@ -110,6 +111,17 @@ struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo, 
 		mp = vio_mbuf_pool_create(name, count - 1, POOL_CACHE, -1);
 	}
 	return mp;
+}
+
+int vio_pool_node(const struct rte_mempool *mp)
+{
+	const struct rte_mempool_memhdr *hdr = STAILQ_FIRST(&mp->mem_list);
+	const struct rte_memseg_list *msl;
+
+	if (!hdr)
+		return -1;
+	msl = rte_mem_virt2memseg_list(hdr->addr);
+	return msl ? msl->socket_id : -1;
 }
 
 /* The largest MTU the port accepts: its max_mtu, or when the driver leaves

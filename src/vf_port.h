@@ -33,6 +33,10 @@ struct rte_mempool *vio_mbuf_pool_create(const char *name, unsigned n, unsigned 
  * any node when numa has no memory left. */
 struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo, bool fallback);
 
+/* The NUMA node a pool's memory is really on (a pool created for "any"
+ * node has socket_id -1 but memory on one), -1 when unknown. */
+int vio_pool_node(const struct rte_mempool *mp);
+
 /* Configure one RX and one TX queue on pool; not started. */
 int vio_vf_configure(uint16_t port_id, struct rte_mempool *pool, struct vio_vf_opts *o,
 		     char *err, size_t errlen);
