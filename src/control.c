@@ -13,6 +13,7 @@
 #include "log.h"
 #include "relay.h"
 #include "stats.h"
+#include "vf_port.h"
 #include "worker.h"
 
 static int be_relay(unsigned id, struct vio_ctl_relay *out)
@@ -49,7 +50,7 @@ static int be_relay(unsigned id, struct vio_ctl_relay *out)
 		out->pinned[d] = r->dirs[d].pinned_cpu;
 		out->running[d] = r->dirs[d].listed;
 	}
-	out->numa = r->pool ? r->pool->socket_id : -1;
+	out->numa = r->pool ? vio_pool_node(r->pool) : -1; /* where its memory is */
 	vio_stats_read(r, out->st);
 	vio_ctl_unlock();
 	return 0;

@@ -66,10 +66,12 @@ for i in 0 1 2; do
 done
 log "query_pci answers the device of each socket; traffic crosses every relay"
 # VFs attached from the control thread have no NUMA node of their own: each
-# relay's buffers move to the node of its VM's memory when the VM connects.
+# relay's pool is made for any node, and its memory is on node 0, the VM's
+# (one node here): nothing moves (socket_id, checked below, is where the
+# pool's memory is).
 for i in 0 1 2; do
-	grep -q "relay $i: buffers moved to the VM's NUMA node 0" "$T/d.log" ||
-		fail "relay $i: buffers not placed on the VM's NUMA node"
+	! grep -q "relay $i: buffers moved" "$T/d.log" ||
+		fail "relay $i: buffers moved on a single-node host"
 done
 out=$($ST) || fail "stats failed"
 for i in 0 1 2; do
