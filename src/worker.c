@@ -60,12 +60,17 @@ struct worker {
 	int wakefd;                   /* [ctl] written after each new list */
 	struct rte_epoll_event wake_ev;
 	struct vio_sched_worker sched;
+	/* [atomic] set (release) by the main thread before the worker is
+	 * launched, cleared (release) by the worker as it returns: the hand-off
+	 * of everything written before, in a form ThreadSanitizer sees (the
+	 * EAL's launch and wait synchronise too, in uninstrumented code). */
+	bool running;
 };
 
 static struct worker workers[VIO_MAX_CPUS];
 static unsigned n_workers;
 static struct rte_rcu_qsbr *qsv;
-static volatile bool quit;
+static bool quit; /* [atomic] set once to stop the workers */
 static struct task_list empty_list = {.n = 0};
 
 unsigned vio_workers_count(void)
@@ -217,6 +222,8 @@ static int worker_main(void *arg)
 
 	sigset_t io;
 
+	if (!__atomic_load_n(&w->running, __ATOMIC_ACQUIRE))
+		return -EINVAL; /* not launched by vio_workers_launch */
 	/* Short sleeps need a fine timer slack (default 50 us). */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	/* Input signals (net_tap's SIGIO) are handled here, next to the
@@ -227,7 +234,7 @@ static int worker_main(void *arg)
 	rte_rcu_qsbr_thread_online(qsv, w->idx);
 	VIO_LOG(INFO, "worker on CPU %u running", w->cpu);
 
-	while (!quit) {
+	while (!__atomic_load_n(&quit, __ATOMIC_RELAXED)) {
 		struct task_list *l;
 		unsigned moved;
 
@@ -273,16 +280,20 @@ static int worker_main(void *arg)
 	rte_rcu_qsbr_thread_offline(qsv, w->idx);
 	rte_rcu_qsbr_thread_unregister(qsv, w->idx);
 	VIO_LOG(INFO, "worker on CPU %u stopped", w->cpu);
+	__atomic_store_n(&w->running, false, __ATOMIC_RELEASE);
 	return 0;
 }
 
 int vio_workers_launch(void)
 {
-	quit = false;
+	__atomic_store_n(&quit, false, __ATOMIC_RELAXED);
 	for (unsigned i = 0; i < n_workers; i++) {
-		int rc = rte_eal_remote_launch(worker_main, &workers[i], workers[i].cpu);
+		int rc;
 
+		__atomic_store_n(&workers[i].running, true, __ATOMIC_RELEASE);
+		rc = rte_eal_remote_launch(worker_main, &workers[i], workers[i].cpu);
 		if (rc) {
+			__atomic_store_n(&workers[i].running, false, __ATOMIC_RELAXED);
 			VIO_LOG(ERR, "cannot launch the worker on CPU %u: %s", workers[i].cpu,
 				strerror(-rc));
 			return rc;
@@ -293,9 +304,12 @@ int vio_workers_launch(void)
 
 void vio_workers_stop(void)
 {
-	quit = true;
-	for (unsigned i = 0; i < n_workers; i++)
+	__atomic_store_n(&quit, true, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < n_workers; i++) {
 		rte_eal_wait_lcore(workers[i].cpu);
+		while (__atomic_load_n(&workers[i].running, __ATOMIC_ACQUIRE))
+			rte_pause(); /* returned already: this only reads its store */
+	}
 }
 
 void vio_workers_fini(void)
