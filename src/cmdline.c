@@ -66,12 +66,16 @@ int vio_cmdline_parse(int argc, char **argv, struct vio_config *c,
 	struct option longopts[MAX_OPTS];
 	char shortopts[3 * MAX_OPTS];
 	struct pending *items;
-	size_t nitems = 0;
+	size_t nitems = 0, max_items = 1;
 	int code, rc = -1;
 
 	*action = VIO_CMD_RUN;
 	build_options(longopts, shortopts);
-	items = calloc((size_t)argc + 1, sizeof(*items));
+	/* Grouped short options ("-dJi") give one item per letter: at most
+	 * one per character of the arguments. */
+	for (int i = 1; i < argc; i++)
+		max_items += strlen(argv[i]);
+	items = calloc(max_items, sizeof(*items));
 	if (!items) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

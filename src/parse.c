@@ -330,8 +330,13 @@ int vio_parse_vf_dev(const char *str, struct vio_vf_dev *out, char *err, size_t 
 			return -1;
 		out->is_pci = true;
 		vio_pci_format(&out->pci, out->name, sizeof(out->name));
-		snprintf(out->devargs, sizeof(out->devargs), "%s%s", out->name,
-			 comma ? comma : "");
+		/* The canonical address may be longer than the one given
+		 * (05:08.1 -> 0000:05:08.1): never hand the PMD a cut string. */
+		if ((size_t)snprintf(out->devargs, sizeof(out->devargs), "%s%s", out->name,
+				     comma ? comma : "") >= sizeof(out->devargs))
+			return fail(err, errlen, "device string is longer than %zu characters "
+				    "with the PCI address written in full (%s)",
+				    sizeof(out->devargs) - 1, out->name);
 		return 0;
 	}
 	if (namelen >= sizeof(out->name))

@@ -283,6 +283,13 @@ static void test_flags(void **state)
 	assert_true(cfg.tso);
 	reset(state);
 	parse_bad(NULL, "--dynamic-sockets=false", NULL);
+	/* Grouped short options: one item per letter, more than argc (the
+	 * item array overflowed; found by fuzz_cmdline, ASan reports it). */
+	reset(state);
+	parse_ok("-dddd", "-iJiJ", "-di", NULL);
+	assert_true(cfg.vhost_client);
+	assert_true(cfg.dynamic_sockets);
+	assert_true(cfg.jumbo);
 }
 
 static void test_owner_group(void **state)

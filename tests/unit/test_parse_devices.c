@@ -500,6 +500,28 @@ static void test_socket_pattern_bad(void **state)
 	pattern_bad("/tmp/vf%u.sock", "not a path");
 }
 
+/* A short PCI address grows to its canonical form (5 -> 12 characters):
+ * arguments that fitted before must not be cut afterwards (found by
+ * fuzz_parse: the PMD was handed a truncated string). */
+static void test_vf_dev_pci_devargs_not_cut(void **state)
+{
+	char str[VIO_DEVSTR_MAX];
+	struct vio_vf_dev d;
+	size_t n;
+
+	snprintf(str, sizeof(str), "0:0.0,");
+	n = strlen(str);
+	memset(str + n, 'a', sizeof(str) - 1 - n);
+	str[sizeof(str) - 1] = '\0';
+	assert_int_equal(strlen(str), VIO_DEVSTR_MAX - 1);
+	assert_int_equal(vio_parse_vf_dev(str, &d, err, sizeof(err)), -1);
+	assert_contains(err, "with the PCI address written in full (0000:00:00.0)");
+	str[VIO_DEVSTR_MAX - 1 - 7] = '\0'; /* exactly fits once canonical */
+	assert_int_equal(vio_parse_vf_dev(str, &d, err, sizeof(err)), 0);
+	assert_int_equal(strlen(d.devargs), VIO_DEVSTR_MAX - 1);
+	assert_memory_equal(d.devargs, "0000:00:00.0,aaa", 16);
+}
+
 static void test_driver_list(void **state)
 {
 	char out[64];
@@ -584,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_vfio_token_bad),
 		cmocka_unit_test(test_socket_pattern),
 		cmocka_unit_test(test_socket_pattern_bad),
+		cmocka_unit_test(test_vf_dev_pci_devargs_not_cut),
 		cmocka_unit_test(test_driver_list),
 		cmocka_unit_test(test_control_check),
 	};
