@@ -79,6 +79,7 @@ PART_OF = {
 BUSYBOX_SCRIPTS = {"tests/tools/guest-init.sh"}
 
 SCRIPT_GLOBS = ["tests/run", "tests/system/*.sh", "tests/tools/*.sh", "bench/run",
+                "bench/restarts", "bench/soak",
                 "scripts/*.sh", ".ci/run"]
 PY_GLOBS = ["tests/tools/*.py", "bench/*.py"]
 

@@ -6,8 +6,8 @@ bytes, EtherType 0x88B5 (local experimental), payload = tag, sequence number
 and SHA-256-derived bytes.  The receiver checks every frame byte for byte,
 that all arrive, in order, with no duplicates, and prints a JSON summary.
 
-  frames.py send IFACE TAG COUNT [--dst MAC] [--burst N] [--gap-ms MS] [--flows N]
-  frames.py recv IFACE TAG COUNT --timeout S --out FILE [--flows N]
+  frames.py send IFACE TAG COUNT [--dst MAC] [--burst N] [--gap-ms MS] [--rate FPS] [--flows N]
+  frames.py recv IFACE TAG COUNT --timeout S --out FILE [--flows N] [--idle S] [--rcvbuf BYTES]
   frames.py flood IFACE[,IFACE...] --seconds S  (background load, unchecked;
                                           survives interfaces that come and go)
   frames.py expect TAG COUNT [--flows N]  (prints the expected total bytes;
@@ -15,6 +15,14 @@ that all arrive, in order, with no duplicates, and prints a JSON summary.
 --max-len L (all three) makes frames 60..L bytes long instead of 60..1514;
 --deliverable D (recv, expect) expects only the frames of at most D bytes
 and fails if a longer one arrives (a path that must drop oversized frames).
+--rate FPS (send) paces the frames at FPS a second (instead of a --gap-ms
+pause every --burst frames).  --idle S (recv) stops S seconds after the last
+frame once one has arrived (besides --timeout); --rcvbuf BYTES sets the
+socket's receive buffer with SO_RCVBUFFORCE, past net.core.rmem_max (root).
+The receiver's JSON also splits "out_of_order_or_dup" into "duplicates" and
+"reordered" (arrived after a later frame; a gap left by a lost frame is only
+"missing"), and gives "seconds" from the first frame to the last; the
+sender's gives "seconds" too.
 
 With --flows N, frame i belongs to flow i % N and is a UDP datagram of that
 flow (source port 10000 + flow): flows cycle through IPv4, IPv6, VLAN-tagged
@@ -130,6 +138,7 @@ def cmd_send(a):
     s.bind((a.iface, 0))
     dst = parse_mac(a.dst) if a.dst else b"\xff" * 6
     sent = 0
+    start = time.monotonic()
     for i in range(a.count):
         f = make_flow_frame(a.tag, i, a.flows, dst) if a.flows else make_frame(a.tag, i, dst)
         while True:
@@ -139,9 +148,14 @@ def cmd_send(a):
             except OSError:  # ENOBUFS: the queue is full, let it drain
                 time.sleep(0.001)
         sent += 1
-        if sent % a.burst == 0:
+        if a.rate:
+            ahead = start + sent / a.rate - time.monotonic()
+            if ahead > 0.0005:
+                time.sleep(ahead)
+        elif sent % a.burst == 0:
             time.sleep(a.gap_ms / 1000.0)
-    print(json.dumps({"sent": sent, "bytes": total_bytes(a.count, a.flows)}))
+    print(json.dumps({"sent": sent, "bytes": total_bytes(a.count, a.flows),
+                      "seconds": round(time.monotonic() - start, 3)}))
 
 
 def cmd_flood(a):
@@ -169,6 +183,7 @@ def cmd_flood(a):
 
 
 SOL_PACKET = 263
+SO_RCVBUFFORCE = 33
 PACKET_AUXDATA = 8
 PACKET_STATISTICS = 6
 TP_STATUS_VLAN_VALID = 0x10
@@ -191,7 +206,13 @@ def with_vlan(data, anc):
 
 def cmd_recv(a):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024 * 1024)
+    if a.rcvbuf:
+        try:
+            s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, a.rcvbuf)
+        except OSError:  # not root: as far as net.core.rmem_max allows
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.rcvbuf)
+    else:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024 * 1024)
     s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
     s.bind((a.iface, 0))
     s.settimeout(0.2)
@@ -209,6 +230,9 @@ def cmd_recv(a):
     bad = 0
     oversize = 0
     dup_or_reorder = 0
+    dups = reordered = 0
+    highest = -1
+    first_t = last_t = None
     next_seq = next_wanted(0)
     flow_next = {}
     seen = set()
@@ -217,6 +241,8 @@ def cmd_recv(a):
     # Ready marker for the caller: the socket is bound.
     open(a.out + ".ready", "w").close()
     while got < want and time.time() < deadline:
+        if a.idle and last_t is not None and time.time() - last_t > a.idle:
+            break
         try:
             data, anc, _, addr = s.recvmsg(65535, socket.CMSG_SPACE(32))
         except socket.timeout:
@@ -231,6 +257,10 @@ def cmd_recv(a):
             seq, flow = sf
             if seq in seen or seq < flow_next.get(flow, 0) or seq % a.flows != flow:
                 dup_or_reorder += 1
+                if seq in seen:
+                    dups += 1
+                elif seq < flow_next.get(flow, 0):
+                    reordered += 1
                 continue
             seen.add(seq)
             flow_next[flow] = seq + 1
@@ -241,10 +271,14 @@ def cmd_recv(a):
             seq = struct.unpack("!I", data[18:22])[0]
             if seq in seen:
                 dup_or_reorder += 1
+                dups += 1
                 continue
             seen.add(seq)
             if seq != next_seq:
                 dup_or_reorder += 1
+            if seq < highest:
+                reordered += 1
+            highest = max(highest, seq)
             next_seq = next_wanted(seq + 1)
             exp = make_frame(a.tag, seq, data[0:6], data[6:12])
         if limit is not None and len(exp) > limit:
@@ -255,8 +289,13 @@ def cmd_recv(a):
                 first_bad = {"seq": seq, "len": len(data), "expected_len": len(exp)}
         got += 1
         nbytes += len(data)
+        last_t = time.time()
+        if first_t is None:
+            first_t = last_t
     res = {"received": got, "bytes": nbytes, "corrupt": bad, "out_of_order_or_dup": dup_or_reorder,
-           "missing": want - len(seen), "first_corrupt": first_bad}
+           "missing": want - len(seen), "first_corrupt": first_bad,
+           "duplicates": dups, "reordered": reordered,
+           "seconds": round(last_t - first_t, 3) if first_t is not None else 0}
     if limit is not None:
         res["oversize_arrived"] = oversize
     # Frames the kernel dropped because this socket's buffer was full: a
@@ -279,6 +318,7 @@ def main():
     ps.add_argument("--burst", type=int, default=32)
     ps.add_argument("--gap-ms", type=float, default=1.0)
     ps.add_argument("--flows", type=int, default=0)
+    ps.add_argument("--rate", type=float, default=0)
     pr = sub.add_parser("recv")
     pr.add_argument("iface")
     pr.add_argument("tag")
@@ -287,6 +327,8 @@ def main():
     pr.add_argument("--out", required=True)
     pr.add_argument("--flows", type=int, default=0)
     pr.add_argument("--deliverable", type=int)
+    pr.add_argument("--idle", type=float, default=0)
+    pr.add_argument("--rcvbuf", type=int, default=0)
     pf = sub.add_parser("flood")
     pf.add_argument("ifaces")
     pf.add_argument("--seconds", type=float, required=True)
