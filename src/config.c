@@ -462,8 +462,8 @@ int vio_config_set(struct vio_config *c, const struct vio_var *v, const char *va
 	return 0;
 }
 
-static int file_cb(void *ctx, const char *name, const char *const *values, size_t nvalues,
-		   bool is_array, char *err, size_t errlen)
+int vio_config_file_cb(void *ctx, const char *name, const char *const *values, size_t nvalues,
+		       bool is_array, char *err, size_t errlen)
 {
 	struct vio_config *c = ctx;
 	const struct vio_var *v = vio_var_by_name(name);
@@ -495,7 +495,7 @@ static int file_cb(void *ctx, const char *name, const char *const *values, size_
 
 int vio_config_load_file(struct vio_config *c, const char *path, char *err, size_t errlen)
 {
-	return vio_conffile_load(path, file_cb, c, err, errlen);
+	return vio_conffile_load(path, vio_config_file_cb, c, err, errlen);
 }
 
 int vio_read_online_cpus(const char *path, struct vio_cpuset *out, char *err, size_t errlen)

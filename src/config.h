@@ -104,6 +104,13 @@ void vio_config_defaults(struct vio_config *c, unsigned max_relays);
 int vio_config_set(struct vio_config *c, const struct vio_var *v, const char *value,
 		   bool from_cmdline, char *err, size_t errlen);
 
+/* One assignment of the configuration file applied to the struct
+ * vio_config ctx (a vio_conffile_cb): unknown variables, an array for a
+ * scalar and empty array items are errors; a list assignment replaces an
+ * earlier one, as in bash. */
+int vio_config_file_cb(void *ctx, const char *name, const char *const *values, size_t nvalues,
+		       bool is_array, char *err, size_t errlen);
+
 /* Read a configuration file into c. */
 int vio_config_load_file(struct vio_config *c, const char *path, char *err, size_t errlen);
 
