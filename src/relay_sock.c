@@ -64,10 +64,12 @@ int vio_relay_conn_claim(struct vio_relay *r, int vid, int *other)
 	 * device, or is closing its socket and the library has not seen it
 	 * yet) gives way: a guest that reconnects at once must not be refused
 	 * because its old connection is still being torn down. */
-	if (r->conn_vid >= 0 && r->dev_vid == r->conn_vid)
+	if (r->conn_vid >= 0 && r->dev_vid == r->conn_vid) {
 		rc = -EBUSY;
-	else
+	} else {
 		__atomic_store_n(&r->conn_vid, vid, __ATOMIC_RELEASE);
+		__atomic_store_n(&r->vring_enabled, 0, __ATOMIC_RELEASE); /* none yet */
+	}
 	pthread_mutex_unlock(&conn_lock);
 	return rc;
 }

@@ -38,23 +38,30 @@ static uint64_t disabled_features;
 static uid_t sock_uid = (uid_t)-1;
 static gid_t sock_gid = (gid_t)-1;
 
+/* The relay of a connection, and its socket path as the library knows it
+ * (the callbacks read no [conn] field of the relay without that lock). */
+static struct vio_relay *relay_path_of(int vid, char *path, size_t len)
+{
+	if (rte_vhost_get_ifname(vid, path, len))
+		return NULL;
+	return vio_relay_by_vhost_path_nolock(path);
+}
+
 static struct vio_relay *relay_of(int vid)
 {
 	char path[PATH_MAX];
 
-	if (rte_vhost_get_ifname(vid, path, sizeof(path)))
-		return NULL;
-	return vio_relay_by_vhost_path_nolock(path);
+	return relay_path_of(vid, path, sizeof(path));
 }
 
 /* Client mode: the daemon (root) connects to whatever listens at the path.
  * Serve only a peer running as root, as us, as the socket owner or in the
  * socket group: anyone else who got there first (a squatter in a shared
  * directory) is refused and gets nothing. */
-static bool peer_allowed(const struct vio_relay *r, char *why, size_t whylen)
+static bool peer_allowed(const char *path, char *why, size_t whylen)
 {
 	struct vio_sock_peer p;
-	int rc = vio_sock_peer_of(r->sock_path, &p, why, whylen);
+	int rc = vio_sock_peer_of(path, &p, why, whylen);
 
 	if (rc)
 		return false;
@@ -69,15 +76,15 @@ static bool peer_allowed(const struct vio_relay *r, char *why, size_t whylen)
 
 static int on_new_connection(int vid)
 {
-	struct vio_relay *r = relay_of(vid);
-	char why[256];
+	char path[PATH_MAX], why[256];
+	struct vio_relay *r = relay_path_of(vid, path, sizeof(path));
 	int other;
 
 	if (!r)
 		return -1;
-	if (cfg->vhost_client && !peer_allowed(r, why, sizeof(why))) {
+	if (cfg->vhost_client && !peer_allowed(path, why, sizeof(why))) {
 		VIO_LOG_RL(WARNING, 1000, "relay %u: refusing the connection to %s: %s; "
-			   "trying again in %u ms", r->id, r->sock_path, why, REARM_MS);
+			   "trying again in %u ms", r->id, path, why, REARM_MS);
 		vio_relay_rearm_later(r, REARM_MS);
 		return -1;
 	}
@@ -85,14 +92,13 @@ static int on_new_connection(int vid)
 	 * new_connection fails. */
 	if (vio_relay_conn_claim(r, vid, &other)) {
 		VIO_LOG_RL(WARNING, 1000, "relay %u: refusing a second connection on %s "
-			   "(vhost device %d is connected)", r->id, r->sock_path, other);
+			   "(vhost device %d is connected)", r->id, path, other);
 		return -1;
 	}
 	if (other >= 0)
 		VIO_LOG(INFO, "relay %u: vhost device %d is not running: the new connection "
 			"(%d) takes the socket", r->id, other, vid);
-	__atomic_store_n(&r->vring_enabled, 0, __ATOMIC_RELEASE);
-	VIO_LOG(INFO, "relay %u: vhost-user connection on %s", r->id, r->sock_path);
+	VIO_LOG(INFO, "relay %u: vhost-user connection on %s", r->id, path);
 	return 0;
 }
 
