@@ -131,9 +131,9 @@ bool vio_ctl_held(void);
 
 /* Connection claims, under the connection lock (safe from any vhost
  * callback: they never wait for anything).
- * conn_claim: vid becomes the relay's connection (no ring enabled yet) unless another connection
- *   has a running (or starting) device; returns 0 or -EBUSY with that
- *   connection's vid in *other.
+ * conn_claim: vid becomes the relay's connection (no ring enabled yet)
+ *   unless another connection has a running (or starting) device; returns
+ *   0 or -EBUSY with that connection's vid in *other.
  * dev_claim: vid's device may start: true when vid is the connection.
  * dev_release / conn_release: vid is no longer running / connected. */
 int vio_relay_conn_claim(struct vio_relay *r, int vid, int *other);
