@@ -65,6 +65,16 @@ static unsigned be_worker_cpus(unsigned *cpus, unsigned max)
 	return n < max ? n : max;
 }
 
+static unsigned be_worker_stats(struct vio_worker_stats *out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < vio_workers_count() && n < max; i++)
+		if (vio_worker_stats_read(i, &out[n]) == 0)
+			n++;
+	return n;
+}
+
 static struct vio_ctl_backend backend = {
 	.relay = be_relay,
 	.add_vf = vio_relay_add_vf,
@@ -72,6 +82,7 @@ static struct vio_ctl_backend backend = {
 	.add_socket = vio_relay_add_socket,
 	.remove_socket = vio_relay_remove_socket,
 	.worker_cpus = be_worker_cpus,
+	.worker_stats = be_worker_stats,
 	.move = vio_relay_move,
 	.now_ns = vio_monotonic_ns,
 };

@@ -68,6 +68,8 @@ struct vio_ctl_backend {
 
 	/* Worker CPUs, ascending; returns how many (at most max). */
 	unsigned (*worker_cpus)(unsigned *cpus, unsigned max);
+	/* The workers' cycle accounting, in the same order; how many. */
+	unsigned (*worker_stats)(struct vio_worker_stats *out, unsigned max);
 	/* Serve relay id's VF->VM and VM->VF directions on these worker CPUs
 	 * from now on, without losing or reordering packets. */
 	int (*move)(unsigned id, unsigned cpu_vf_to_vm, unsigned cpu_vm_to_vf, char *err,

@@ -121,6 +121,7 @@ struct relay_msg {
 	struct vio_ctl_relay r;
 };
 
+#define MAX_WORKERS 128 /* worker CPUs reported, at most */
 #define SET(msg, field, val) ((msg).has_##field = 1, (msg).field = (val))
 
 static void fill_relay(struct relay_msg *m, const struct rates *rt)
@@ -170,6 +171,7 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 	SET(m->v2m, bytes_dropped_vm_not_connected, a->nc_bytes);
 	SET(m->v2m, pkts_dropped_too_long, a->long_pkts);
 	SET(m->v2m, bytes_dropped_too_long, a->long_bytes);
+	SET(m->v2m, busy_cycles, a->busy_cycles);
 	m->v2m.pkt_rate_rx_from_vf = rt->v[VIO_DIR_VF_TO_VM][R_RX_PKTS];
 	m->v2m.byte_rate_rx_from_vf = rt->v[VIO_DIR_VF_TO_VM][R_RX_BYTES];
 	m->v2m.pkt_rate_tx_to_vm = rt->v[VIO_DIR_VF_TO_VM][R_TX_PKTS];
@@ -188,6 +190,7 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 	SET(m->m2v, bytes_dropped_vf_not_connected, b->nc_bytes);
 	SET(m->m2v, pkts_dropped_too_long, b->long_pkts);
 	SET(m->m2v, bytes_dropped_too_long, b->long_bytes);
+	SET(m->m2v, busy_cycles, b->busy_cycles);
 	m->m2v.pkt_rate_rx_from_vm = rt->v[VIO_DIR_VM_TO_VF][R_RX_PKTS];
 	m->m2v.byte_rate_rx_from_vm = rt->v[VIO_DIR_VM_TO_VF][R_RX_BYTES];
 	m->m2v.pkt_rate_tx_to_vf = rt->v[VIO_DIR_VM_TO_VF][R_TX_PKTS];
@@ -212,6 +215,8 @@ static void reply_relays(const struct vio_ctl_backend *be, const uint32_t *ids, 
 	Response resp = VIRTIOFORWARDER__STATS_RESPONSE__INIT;
 	struct relay_msg *msgs = calloc(n ? n : 1, sizeof(*msgs));
 	RelayState **list = calloc(n ? n : 1, sizeof(*list));
+	struct vio_worker_stats ws[MAX_WORKERS];
+	Virtioforwarder__WorkerState wmsg[MAX_WORKERS], *wlist[MAX_WORKERS];
 	uint64_t t = be->now_ns();
 
 	if (!msgs || !list) {
@@ -240,6 +245,22 @@ static void reply_relays(const struct vio_ctl_backend *be, const uint32_t *ids, 
 	}
 	resp.status = VIRTIOFORWARDER__STATS_RESPONSE__STATUS__OK;
 	resp.relay = list;
+	resp.n_worker = be->worker_stats ? be->worker_stats(ws, MAX_WORKERS) : 0;
+	for (size_t i = 0; i < resp.n_worker; i++) {
+		Virtioforwarder__WorkerState *w = &wmsg[i];
+
+		virtioforwarder__worker_state__init(w);
+		w->cpu = ws[i].cpu;
+		SET(*w, busy_cycles, ws[i].busy_cycles);
+		SET(*w, idle_cycles, ws[i].idle_cycles);
+		SET(*w, sleep_cycles, ws[i].sleep_cycles);
+		SET(*w, busy_passes, ws[i].busy_passes);
+		SET(*w, idle_passes, ws[i].idle_passes);
+		SET(*w, pkts, ws[i].pkts);
+		SET(*w, tsc_hz, ws[i].tsc_hz);
+		wlist[i] = w;
+	}
+	resp.worker = wlist;
 	vio_ctl_pack(&resp.base, reply);
 out:
 	free(msgs);

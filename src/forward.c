@@ -21,11 +21,6 @@ void vio_forward_init(struct rte_mempool *pool)
 	hold_cycles = rte_get_tsc_hz() / 1000000 * VIO_HOLD_US;
 }
 
-/* Single writer: the serving worker. Readers use relaxed loads. */
-static inline void stat_add(uint64_t *ctr, uint64_t v)
-{
-	__atomic_store_n(ctr, *ctr + v, __ATOMIC_RELAXED);
-}
 
 static inline uint64_t sum_bytes(struct rte_mbuf **pkts, uint16_t n)
 {
@@ -41,8 +36,8 @@ static inline void drop(struct rte_mbuf **pkts, uint16_t n, uint64_t *pkts_ctr,
 {
 	if (!n)
 		return;
-	stat_add(bytes_ctr, sum_bytes(pkts, n));
-	stat_add(pkts_ctr, n);
+	vio_stat_add(bytes_ctr, sum_bytes(pkts, n));
+	vio_stat_add(pkts_ctr, n);
 	rte_pktmbuf_free_bulk(pkts, n);
 }
 
@@ -128,16 +123,16 @@ static inline uint16_t deliver(struct vio_relay_dir *d, struct rte_mbuf **pkts, 
 	for (uint16_t i = 0; i < sent; i++)
 		bytes += len[i];
 count:
-	stat_add(&d->st.tx_bytes, bytes);
-	stat_add(&d->st.tx_pkts, sent);
+	vio_stat_add(&d->st.tx_bytes, bytes);
+	vio_stat_add(&d->st.tx_pkts, sent);
 	return sent;
 }
 
 static inline void count_long(struct vio_relay_dir *d, uint64_t nb, uint64_t nbytes)
 {
 	if (nb) {
-		stat_add(&d->st.long_pkts, nb);
-		stat_add(&d->st.long_bytes, nbytes);
+		vio_stat_add(&d->st.long_pkts, nb);
+		vio_stat_add(&d->st.long_bytes, nbytes);
 	}
 }
 
@@ -312,8 +307,8 @@ unsigned vio_forward_poll(struct vio_relay_dir *d)
 	n = rx = receive(d, pkts);
 	if (!n)
 		return moved;
-	stat_add(&d->st.rx_bytes, sum_bytes(pkts, n));
-	stat_add(&d->st.rx_pkts, n);
+	vio_stat_add(&d->st.rx_bytes, sum_bytes(pkts, n));
+	vio_stat_add(&d->st.rx_pkts, n);
 
 	if (d->dir == VIO_DIR_VM_TO_VF ? !d->relay->has_vf
 				       : !(__atomic_load_n(&d->relay->vring_enabled, __ATOMIC_ACQUIRE) &

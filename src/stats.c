@@ -2,12 +2,15 @@
 #define VIO_LOG_MODULE "stats"
 #include "stats.h"
 
+#include <inttypes.h>
+
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 #include <rte_vhost.h>
 
 #include "log.h"
+#include "worker.h"
 
 static void count_pool(struct rte_mempool *mp, void *arg)
 {
@@ -42,6 +45,26 @@ static void read_dir(const struct vio_dir_stats *s, struct vio_dir_stats *o)
 	o->nc_bytes = __atomic_load_n(&s->nc_bytes, __ATOMIC_RELAXED);
 	o->long_pkts = __atomic_load_n(&s->long_pkts, __ATOMIC_RELAXED);
 	o->long_bytes = __atomic_load_n(&s->long_bytes, __ATOMIC_RELAXED);
+	o->busy_cycles = __atomic_load_n(&s->busy_cycles, __ATOMIC_RELAXED);
+}
+
+/* Where each worker's cycles went (one parseable line each). */
+static void log_workers(void)
+{
+	for (unsigned i = 0; i < vio_workers_count(); i++) {
+		struct vio_worker_stats w;
+		uint64_t total;
+
+		if (vio_worker_stats_read(i, &w))
+			continue;
+		total = w.busy_cycles + w.idle_cycles + w.sleep_cycles;
+		VIO_LOG(NOTICE, "worker cpu %u: busy_cycles=%" PRIu64 " idle_cycles=%" PRIu64
+			" sleep_cycles=%" PRIu64 " busy_passes=%" PRIu64 " idle_passes=%" PRIu64
+			" pkts=%" PRIu64 " busy_share=%.3f cycles_per_pkt=%.1f tsc_hz=%" PRIu64,
+			w.cpu, w.busy_cycles, w.idle_cycles, w.sleep_cycles, w.busy_passes,
+			w.idle_passes, w.pkts, total ? (double)w.busy_cycles / (double)total : 0.0,
+			w.pkts ? (double)w.busy_cycles / (double)w.pkts : 0.0, w.tsc_hz);
+	}
 }
 
 /* Ring indexes of a connected VM (DEBUG): a direction that stops moving shows
@@ -90,6 +113,7 @@ void vio_stats_log_all(void)
 {
 	vio_ctl_lock();
 	log_resources();
+	log_workers();
 	for (unsigned i = 0; i < vio_max_relays(); i++) {
 		const struct vio_relay *r = vio_relay_get(i);
 		struct vio_dir_stats s[VIO_NB_DIRS];
@@ -110,7 +134,8 @@ void vio_stats_log_all(void)
 			"vf_to_vm.drop_nc=%lu/%lu vm_to_vf.rx=%lu/%lu vm_to_vf.tx=%lu/%lu "
 			"vm_to_vf.drop_full=%lu/%lu vm_to_vf.drop_nc=%lu/%lu "
 			"vf_to_vm.drop_long=%lu/%lu vm_to_vf.drop_long=%lu/%lu vf.rx_errors=%lu "
-			"vf.rx_missed=%lu",
+			"vf.rx_missed=%lu vf_to_vm.busy_cycles=%" PRIu64 " vm_to_vf.busy_cycles=%"
+			PRIu64,
 			i, r->has_vf ? r->vf.name : "none", r->vm_running ? "connected" : "none",
 			link.state > 0 ? "up" : link.state == 0 ? "down" : "unknown", link.changes,
 			r->pool ? rte_mempool_avail_count(r->pool) : 0, r->pool ? r->pool->size : 0,
@@ -118,7 +143,7 @@ void vio_stats_log_all(void)
 			s[0].full_bytes, s[0].nc_pkts, s[0].nc_bytes, s[1].rx_pkts, s[1].rx_bytes,
 			s[1].tx_pkts, s[1].tx_bytes, s[1].full_pkts, s[1].full_bytes, s[1].nc_pkts,
 			s[1].nc_bytes, s[0].long_pkts, s[0].long_bytes, s[1].long_pkts, s[1].long_bytes,
-			vf.rx_errors, vf.rx_missed);
+			vf.rx_errors, vf.rx_missed, s[0].busy_cycles, s[1].busy_cycles);
 		log_rings(r);
 	}
 	vio_ctl_unlock();

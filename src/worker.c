@@ -60,6 +60,10 @@ struct worker {
 	int wakefd;                   /* [ctl] written after each new list */
 	struct rte_epoll_event wake_ev;
 	struct vio_sched_worker sched;
+	/* [worker] cycle accounting (counters.h); last: TSC of the last
+	 * accounting point, every cycle since start is in one category */
+	struct vio_worker_stats st;
+	uint64_t last_tsc;
 	/* [atomic] set (release) by the main thread before the worker is
 	 * launched, cleared (release) by the worker as it returns: the hand-off
 	 * of everything written before, in a form ThreadSanitizer sees (the
@@ -146,6 +150,9 @@ int vio_workers_init(const struct vio_config *cfg)
 		if (w->epfd < 0)
 			VIO_LOG(WARNING, "CPU %d: no epoll instance (%s): idle sleeps are timed",
 				cpu, strerror(errno));
+		memset(&w->st, 0, sizeof(w->st));
+		w->st.cpu = (unsigned)cpu;
+		w->st.tsc_hz = rte_get_tsc_hz();
 		w->sched = (struct vio_sched_worker){.cpu = (unsigned)cpu,
 						     .numa = (int)rte_lcore_to_socket_id((unsigned)cpu),
 						     .load = 0};
@@ -175,13 +182,49 @@ static bool list_can_sleep(const struct task_list *l)
 	return true;
 }
 
-static unsigned poll_all(const struct task_list *l)
+/* One pass over the list.  One TSC read per direction poll: the cycles of
+ * a poll that took packets are its direction's busy cycles; the pass is
+ * busy or idle as a whole, from the previous accounting point (so the pause
+ * and the quiescent-state report before it count too). */
+static unsigned poll_all(struct worker *w, const struct task_list *l)
 {
+	uint64_t start = w->last_tsc, t = start, pkts = 0;
 	unsigned moved = 0;
 
-	for (unsigned i = 0; i < l->n; i++)
-		moved += vio_forward_poll(l->dirs[i]);
+	for (unsigned i = 0; i < l->n; i++) {
+		struct vio_relay_dir *d = l->dirs[i];
+		uint64_t rx = d->st.rx_pkts, now;
+		unsigned m = vio_forward_poll(d);
+
+		now = rte_rdtsc();
+		if (m) {
+			vio_stat_add(&d->st.busy_cycles, now - t);
+			pkts += d->st.rx_pkts - rx;
+			moved += m;
+		}
+		t = now;
+	}
+	if (!l->n)
+		t = rte_rdtsc();
+	if (moved) {
+		vio_stat_add(&w->st.busy_cycles, t - start);
+		vio_stat_add(&w->st.busy_passes, 1);
+		vio_stat_add(&w->st.pkts, pkts);
+	} else {
+		vio_stat_add(&w->st.idle_cycles, t - start);
+		vio_stat_add(&w->st.idle_passes, 1);
+	}
+	w->last_tsc = t;
 	return moved;
+}
+
+/* Time since the last accounting point spent asleep. */
+static void account_sleep(struct worker *w)
+{
+	uint64_t now = rte_rdtsc();
+
+	vio_stat_add(&w->st.sleep_cycles, now - w->last_tsc);
+	w->last_tsc = now;
 }
 
 /* Arm every wake-up source, poll once more (input may have arrived before
@@ -194,11 +237,12 @@ static unsigned wait_for_input(struct worker *w, const struct task_list *l)
 
 	for (unsigned i = 0; i < l->n; i++)
 		vio_notify_arm(l->dirs[i]);
+	account_sleep(w); /* arming is part of going to sleep */
 	/* The guest publishes its ring index, then reads our notify flag; we
 	 * write the flag, then read the index.  Without a full barrier the two
 	 * loads can pass the stores and a kick is lost. */
 	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-	moved = poll_all(l);
+	moved = poll_all(w, l);
 	if (!moved) {
 		/* Interruptible: a signal (net_tap's SIGIO) means input, and
 		 * the plain variant would restart the full timeout after each. */
@@ -211,6 +255,7 @@ static unsigned wait_for_input(struct worker *w, const struct task_list *l)
 	now = __atomic_load_n(&w->list, __ATOMIC_ACQUIRE);
 	for (unsigned i = 0; i < now->n; i++)
 		vio_notify_disarm(now->dirs[i]);
+	account_sleep(w);
 	return moved;
 }
 
@@ -233,6 +278,7 @@ static int worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(qsv, w->idx);
 	rte_rcu_qsbr_thread_online(qsv, w->idx);
 	VIO_LOG(INFO, "worker on CPU %u running", w->cpu);
+	w->last_tsc = rte_rdtsc();
 
 	while (!__atomic_load_n(&quit, __ATOMIC_RELAXED)) {
 		struct task_list *l;
@@ -244,7 +290,7 @@ static int worker_main(void *arg)
 		 * last poll before sleeping included. */
 		rte_rcu_qsbr_quiescent(qsv, w->idx);
 		l = __atomic_load_n(&w->list, __ATOMIC_ACQUIRE);
-		moved = poll_all(l);
+		moved = poll_all(w, l);
 		if (moved) {
 			idle = 0;
 			sleep = SLEEP_MIN_US;
@@ -275,6 +321,7 @@ static int worker_main(void *arg)
 			else if (idle_for > LONG_IDLE_MS * ms)
 				sleep = SLEEP_LONG_US;
 		}
+		account_sleep(w);
 		rte_rcu_qsbr_thread_online(qsv, w->idx);
 	}
 	rte_rcu_qsbr_thread_offline(qsv, w->idx);
@@ -310,6 +357,24 @@ void vio_workers_stop(void)
 		while (__atomic_load_n(&workers[i].running, __ATOMIC_ACQUIRE))
 			rte_pause(); /* returned already: this only reads its store */
 	}
+}
+
+int vio_worker_stats_read(unsigned i, struct vio_worker_stats *out)
+{
+	const struct vio_worker_stats *s;
+
+	if (i >= n_workers)
+		return -ERANGE;
+	s = &workers[i].st;
+	out->cpu = s->cpu;
+	out->tsc_hz = s->tsc_hz;
+	out->busy_cycles = __atomic_load_n(&s->busy_cycles, __ATOMIC_RELAXED);
+	out->idle_cycles = __atomic_load_n(&s->idle_cycles, __ATOMIC_RELAXED);
+	out->sleep_cycles = __atomic_load_n(&s->sleep_cycles, __ATOMIC_RELAXED);
+	out->busy_passes = __atomic_load_n(&s->busy_passes, __ATOMIC_RELAXED);
+	out->idle_passes = __atomic_load_n(&s->idle_passes, __ATOMIC_RELAXED);
+	out->pkts = __atomic_load_n(&s->pkts, __ATOMIC_RELAXED);
+	return 0;
 }
 
 void vio_workers_fini(void)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "counters.h"
 #include "relay.h"
 
 int vio_workers_init(const struct vio_config *cfg);
@@ -19,6 +20,8 @@ void vio_workers_stop(void);
 void vio_workers_fini(void);
 
 unsigned vio_workers_count(void);
+/* Worker i's cycle accounting (counters.h); 0 or -ERANGE. */
+int vio_worker_stats_read(unsigned i, struct vio_worker_stats *out);
 unsigned vio_worker_cpu(unsigned idx);
 bool vio_worker_cpu_valid(unsigned cpu);
 

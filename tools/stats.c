@@ -83,7 +83,8 @@ static void flat_dir(const char *relay, const char *dir, const ProtobufCMessage 
 		"pkts_tx_to_%s", "bytes_tx_to_%s", "pkt_rate_rx_from_%s", "byte_rate_rx_from_%s",
 		"pkt_rate_tx_to_%s", "byte_rate_tx_to_%s", "pkts_dropped_%s_queue_full",
 		"bytes_dropped_%s_queue_full", "pkts_dropped_%s_not_connected",
-		"bytes_dropped_%s_not_connected", "pkts_dropped_too_long", "bytes_dropped_too_long"};
+		"bytes_dropped_%s_not_connected", "pkts_dropped_too_long", "bytes_dropped_too_long",
+		"busy_cycles"};
 	char prefix[96], name[64];
 
 	snprintf(prefix, sizeof(prefix), "%s.%s", relay, dir);
@@ -131,6 +132,22 @@ static void print_flat(const Response *r)
 			 s->cpu ? s->cpu->vf_to_vm : 0, "vf", "vm");
 		flat_dir(relay, "vm_to_vf", &s->vm_to_vf->base, s->cpu && s->cpu->has_vm_to_vf,
 			 s->cpu ? s->cpu->vm_to_vf : 0, "vm", "vf");
+	}
+	/* Our extension: where each worker's cycles went, and two derived
+	 * figures (share of busy cycles; busy cycles per packet taken in). */
+	for (size_t i = 0; i < r->n_worker; i++) {
+		static const char *const fields[] = {"busy_cycles", "idle_cycles", "sleep_cycles",
+						     "busy_passes", "idle_passes", "pkts", "tsc_hz"};
+		const Virtioforwarder__WorkerState *w = r->worker[i];
+		uint64_t total = w->busy_cycles + w->idle_cycles + w->sleep_cycles;
+		char p[32];
+
+		snprintf(p, sizeof(p), "worker_%u", w->cpu);
+		for (unsigned k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
+			flat_field(p, &w->base, fields[k]);
+		printf("%s.busy_share=%.3f\n", p, total ? (double)w->busy_cycles / (double)total : 0.0);
+		printf("%s.cycles_per_pkt=%.1f\n", p,
+		       w->pkts ? (double)w->busy_cycles / (double)w->pkts : 0.0);
 	}
 }
 

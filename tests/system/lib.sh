@@ -196,6 +196,13 @@ relay_stats() {
 	grep "NOTICE stats: relay $relay:" "$T/$name.log" | tail -1 | tr ' ' '\n' | grep '='
 }
 
+# worker_stats NAME: the key=value pairs of the last worker line of the
+# daemon's last SIGUSR1 dump (call relay_stats or resources first; one
+# worker, -C 1, as daemon_start runs it).
+worker_stats() {
+	grep "NOTICE stats: worker cpu " "$T/$1.log" | tail -1 | tr ' ' '\n' | grep '='
+}
+
 resources() { # NAME: "ports=N mempools=N heap_bytes=N" from a SIGUSR1 dump
 	local name=$1 before
 	before=$(grep -c "NOTICE stats: resources:" "$T/$name.log" || true)

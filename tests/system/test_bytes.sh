@@ -29,12 +29,14 @@ run_layout() {
 	path_ready "$nsvf" vf0 "$nsvm" vm0 30 || fail "no frame crosses VF->VM"
 	path_ready "$nsvm" vm0 "$nsvf" vf0 30 || fail "no frame crosses VM->VF"
 	before=$(relay_stats d 1)
+	wbefore=$(worker_stats d)
 
 	log "sending $N frames each way"
 	both_ways "$nsvf" vf0 "$nsvm" vm0 "$N" "$lname"
 
 	sleep 0.5
 	after=$(relay_stats d 1)
+	wafter=$(worker_stats d)
 	expect=$($FRAMES expect x "$N")
 	check() { # KEY FIELD EXPECTED
 		local b a
@@ -50,7 +52,17 @@ run_layout() {
 		check $dir.drop_full 1 0
 		check $dir.drop_nc 1 0
 	done
-	log "$lname: counters agree: $N frames / $expect bytes each way, no drops"
+	# Cycle accounting: the worker took in exactly what the relay counted,
+	# and spent busy cycles on it in both directions.
+	wk() { printf '%s\n' "$1" | sed -n "s/^$2=//p"; }
+	[ $(($(wk "$wafter" pkts) - $(wk "$wbefore" pkts))) -eq $((2 * N)) ] ||
+		fail "worker pkts moved by $(($(wk "$wafter" pkts) - $(wk "$wbefore" pkts))), expected $((2 * N))"
+	[ $(($(wk "$wafter" busy_cycles) - $(wk "$wbefore" busy_cycles))) -gt 0 ] || fail "no busy cycles"
+	for dir in vf_to_vm vm_to_vf; do
+		[ "$(stat_of "$after" $dir.busy_cycles 1)" -gt "$(stat_of "$before" $dir.busy_cycles 1)" ] ||
+			fail "$dir: no busy cycles counted"
+	done
+	log "$lname: counters agree: $N frames / $expect bytes each way, no drops; worker: $(printf '%s ' $wafter)"
 	stop_name vm
 	stop_and_reap d TERM
 	[ "$EXIT_CODE" = 0 ] || fail "daemon exit status $EXIT_CODE"

@@ -116,6 +116,20 @@ for i in 0 1 2; do
 		fail "relay $i not active"
 done
 log "stats: $N frames / $bytes bytes each way on each relay, no drops"
+# Cycle accounting through the stats service: the workers (CPUs 0 and 1)
+# took in at least the 6 x N frames and spent busy cycles on them; each
+# relay direction has busy cycles.
+wsum() { printf '%s\n' "$1" | sed -n "s/^worker_[01]\.$2=//p" | paste -sd+ | bc; }
+[ "$(($(wsum "$after" pkts) - $(wsum "$before" pkts)))" -ge $((6 * N)) ] ||
+	fail "workers took in $(($(wsum "$after" pkts) - $(wsum "$before" pkts))) packets, expected >= $((6 * N))"
+[ "$(($(wsum "$after" busy_cycles) - $(wsum "$before" busy_cycles)))" -gt 0 ] || fail "no busy cycles"
+for i in 0 1 2; do
+	for d in vf_to_vm vm_to_vf; do
+		[ "$(printf '%s\n' "$after" | sed -n "s/^relay_$i\.$d\.cpu_[0-9]*\.busy_cycles=//p")" -gt 0 ] ||
+			fail "relay $i $d: no busy cycles in the stats"
+	done
+done
+log "cycle accounting: $(printf '%s\n' "$after" | grep '^worker_' | tr '\n' ' ')"
 
 # --- rates and moves under traffic: relay 0, each direction alone, then
 # both at once (a move swaps the two workers, so a worker that was asleep

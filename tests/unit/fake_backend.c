@@ -94,6 +94,17 @@ static uint64_t f_now(void)
 	return fake.now_ns ? fake.now_ns : vio_monotonic_ns(); /* 0: real clock mode */
 }
 
+static unsigned f_worker_stats(struct vio_worker_stats *out, unsigned max)
+{
+	unsigned i;
+
+	for (i = 0; i < fake.n_workers && i < max; i++) {
+		out[i] = fake.wstats[i];
+		out[i].cpu = fake.workers[i];
+	}
+	return i;
+}
+
 struct vio_ctl_backend fake_backend = {
 	.max_relays = FAKE_RELAYS,
 	.relay = f_relay,
@@ -102,6 +113,7 @@ struct vio_ctl_backend fake_backend = {
 	.add_socket = f_add_socket,
 	.remove_socket = f_remove_socket,
 	.worker_cpus = f_worker_cpus,
+	.worker_stats = f_worker_stats,
 	.move = f_move,
 	.now_ns = f_now,
 };

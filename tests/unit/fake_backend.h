@@ -12,6 +12,7 @@ struct fake_state {
 	struct vio_ctl_relay relays[FAKE_RELAYS];
 	unsigned workers[4];
 	unsigned n_workers;
+	struct vio_worker_stats wstats[4]; /* cycle accounting of workers[i] */
 	int fail_add_socket;       /* errno returned by add_socket, 0 = succeed */
 	unsigned calls_add_vf, calls_remove_vf, calls_add_socket, calls_remove_socket;
 	unsigned calls_move;

@@ -33,7 +33,11 @@ static int setup(void **state)
 	r->st[VIO_DIR_VF_TO_VM] = (struct vio_dir_stats){.rx_pkts = 100, .rx_bytes = 6400,
 		.tx_pkts = 90, .tx_bytes = 5760, .full_pkts = 10, .full_bytes = 640};
 	r->st[VIO_DIR_VM_TO_VF] = (struct vio_dir_stats){.rx_pkts = 7, .rx_bytes = 700,
-		.tx_pkts = 7, .tx_bytes = 700};
+		.tx_pkts = 7, .tx_bytes = 700, .busy_cycles = 777};
+	r->st[VIO_DIR_VF_TO_VM].busy_cycles = 10600;
+	fake.wstats[1] = (struct vio_worker_stats){.busy_cycles = 1060, .idle_cycles = 20,
+		.sleep_cycles = 5, .busy_passes = 3, .idle_passes = 4, .pkts = 10,
+		.tsc_hz = 2600000000u};
 	/* relay 5: a socket waiting for its VM */
 	fake.relays[5].has_socket = true;
 	strcpy(fake.relays[5].socket, "/tmp/vf5.sock");
@@ -109,6 +113,20 @@ static void test_relay_state(void **state)
 	assert_int_equal(s->vm_to_vf->pkts_rx_from_vm, 7);
 	assert_int_equal(s->vm_to_vf->bytes_tx_to_vf, 700);
 	assert_true(s->vf_to_vm->pkt_rate_rx_from_vf == 0); /* no sample yet */
+	assert_true(s->vf_to_vm->has_busy_cycles && s->vm_to_vf->has_busy_cycles);
+	assert_int_equal(s->vf_to_vm->busy_cycles, 10600);
+	assert_int_equal(s->vm_to_vf->busy_cycles, 777);
+	/* Every worker's cycle accounting, whatever relays were asked for. */
+	assert_int_equal(r->n_worker, 2);
+	assert_int_equal(r->worker[0]->cpu, 1);
+	assert_int_equal(r->worker[1]->cpu, 3);
+	assert_int_equal(r->worker[1]->busy_cycles, 1060);
+	assert_int_equal(r->worker[1]->idle_cycles, 20);
+	assert_int_equal(r->worker[1]->sleep_cycles, 5);
+	assert_int_equal(r->worker[1]->busy_passes, 3);
+	assert_int_equal(r->worker[1]->idle_passes, 4);
+	assert_int_equal(r->worker[1]->pkts, 10);
+	assert_int_equal(r->worker[1]->tsc_hz, 2600000000u);
 	protobuf_c_message_free_unpacked(&r->base, NULL);
 }
 
