@@ -79,42 +79,6 @@ void vio_ctl_pack(const ProtobufCMessage *msg, struct vio_ctl_reply *reply)
 	reply->len = reply->data ? protobuf_c_message_pack(msg, reply->data) : 0;
 }
 
-/* mkdir -p; the last directory gets mode and group. */
-static int make_dir(const char *dir, mode_t mode, gid_t gid, char *err, size_t errlen)
-{
-	char buf[PATH_MAX];
-	struct stat st;
-
-	if (stat(dir, &st) == 0) {
-		if (S_ISDIR(st.st_mode))
-			return 0;
-		snprintf(err, errlen, "%s is not a directory", dir);
-		return -1;
-	}
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST) {
-			snprintf(err, errlen, "cannot create %s: %s", buf, strerror(errno));
-			return -1;
-		}
-		*p = '/';
-	}
-	if (mkdir(buf, mode) && errno != EEXIST) {
-		snprintf(err, errlen, "cannot create %s: %s", buf, strerror(errno));
-		return -1;
-	}
-	/* mkdir applies the umask: set the mode we mean. */
-	if (chmod(buf, mode) || (gid != (gid_t)-1 && chown(buf, (uid_t)-1, gid))) {
-		snprintf(err, errlen, "cannot set the mode of %s: %s", buf, strerror(errno));
-		return -1;
-	}
-	VIO_LOG(INFO, "created %s (mode %03o)", buf, (unsigned)mode);
-	return 0;
-}
-
 int vio_ctl_endpoint_free(const char *endpoint, char *err, size_t errlen)
 {
 	enum vio_sock_state st;
@@ -170,11 +134,14 @@ static int bind_endpoint(unsigned i, char *err, size_t errlen)
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		if (make_dir(dir, srv.gid == (gid_t)-1 ? 0700 : 0750, srv.gid, err, errlen))
+		mode_t mode = srv.gid == (gid_t)-1 ? 0700 : 0750;
+		int rc = vio_dir_make(dir, mode, srv.gid, err, errlen);
+
+		if (rc < 0)
 			return -1;
+		if (rc > 0)
+			VIO_LOG(INFO, "created %s (mode %03o)", dir, (unsigned)mode);
 	}
-	if (vio_ctl_endpoint_free(e->endpoint, err, errlen))
-		return -1;
 	srv.sock[i] = zmq_socket(srv.ctx, ZMQ_ROUTER);
 	if (!srv.sock[i]) {
 		snprintf(err, errlen, "cannot create a socket: %s", zmq_strerror(errno));

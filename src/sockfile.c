@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -354,6 +355,41 @@ int vio_sock_secure(const char *path, uid_t uid, gid_t gid, mode_t mode, char *e
 out:
 	close(fd);
 	return rc;
+}
+
+int vio_dir_make(const char *dir, mode_t mode, gid_t gid, char *err, size_t errlen)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	int e;
+
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		return fail(err, errlen, -ENOTDIR, "%s is not a directory", dir);
+	}
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+		return fail(err, errlen, -ENAMETOOLONG, "%s: path too long", dir);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST) {
+			e = errno;
+			return fail(err, errlen, -e, "cannot create %s: %s", buf, strerror(e));
+		}
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) && errno != EEXIST) {
+		e = errno;
+		return fail(err, errlen, -e, "cannot create %s: %s", buf, strerror(e));
+	}
+	if ((gid != (gid_t)-1 && chown(buf, (uid_t)-1, gid)) || chmod(buf, mode)) {
+		e = errno;
+		return fail(err, errlen, -e, "cannot set the group and mode of %s: %s", buf,
+			    strerror(e));
+	}
+	return 1;
 }
 
 bool vio_dir_shared(const char *dir, char *why, size_t whylen)

@@ -53,6 +53,13 @@ struct vio_sock_peer {
  * this process has no connection to path. */
 int vio_sock_peer_of(const char *path, struct vio_sock_peer *peer, char *err, size_t errlen);
 
+/* mkdir -p dir: missing parents 0755, the last directory created 0700,
+ * then given group gid (-1: unchanged) and mode, so that it is never open
+ * to anyone before its group is right.  Returns 1 when it was created, 0
+ * when a directory was there already (left as it is), or a negative errno
+ * with a message in err. */
+int vio_dir_make(const char *dir, mode_t mode, gid_t gid, char *err, size_t errlen);
+
 /* Whether others than the owner may create or replace entries in dir: true
  * (with the reason in why) when it is writable by its group or by everyone
  * without the sticky bit, or owned by another user than root or us. */

@@ -222,53 +222,22 @@ int vio_vhost_init(const struct vio_config *c)
 	return 0;
 }
 
-/* mkdir -p with the last directory's mode and group set exactly. */
-static int make_dir(const char *dir, mode_t mode, gid_t gid, char *err, size_t errlen)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST) {
-			snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": cannot create %s: %s", dir,
-				 buf, strerror(errno));
-			return -errno;
-		}
-		*p = '/';
-	}
-	if (mkdir(buf, 0700) && errno != EEXIST) {
-		snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": cannot create it: %s", dir,
-			 strerror(errno));
-		return -errno;
-	}
-	if (chown(buf, (uid_t)-1, gid) || chmod(buf, mode)) {
-		snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": cannot set its owner and "
-			 "mode: %s", dir, strerror(errno));
-		return -errno;
-	}
-	VIO_LOG(INFO, "created the socket directory %s (mode %04o)", dir, (unsigned)mode);
-	return 0;
-}
-
 int vio_vhost_socket_dir(char *err, size_t errlen)
 {
 	const char *dir = cfg->socket_dir;
 	bool group = sock_gid != (gid_t)-1;
-	char why[PATH_MAX + 64];
-	struct stat st;
+	/* Client mode: QEMU (the socket group) creates the sockets. */
+	mode_t mode = cfg->vhost_client ? (group ? 0770 : 0700) : (group ? 0750 : 0755);
+	char why[PATH_MAX + 64], sub[PATH_MAX + 64];
+	int rc = vio_dir_make(dir, mode, group ? sock_gid : (gid_t)-1, sub, sizeof(sub));
 
-	if (stat(dir, &st) != 0) {
-		/* Client mode: QEMU (the socket group) creates the sockets. */
-		mode_t mode = cfg->vhost_client ? (group ? 0770 : 0700) : (group ? 0750 : 0755);
-
-		return make_dir(dir, mode, group ? sock_gid : (gid_t)-1, err, errlen);
+	if (rc < 0) {
+		snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": %s", dir, sub);
+		return rc;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "VIRTIOFWD_SOCKET_DIR=\"%s\": not a directory", dir);
-		return -ENOTDIR;
+	if (rc > 0) {
+		VIO_LOG(INFO, "created the socket directory %s (mode %04o)", dir, (unsigned)mode);
+		return 0;
 	}
 	if (vio_dir_shared(dir, why, sizeof(why)))
 		VIO_LOG(WARNING, "socket directory %s: other users can create files there; "

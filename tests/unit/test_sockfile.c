@@ -224,6 +224,26 @@ static void shared_directories(void **state)
 	assert_int_equal(chmod(dir, 0700), 0);
 }
 
+static void dir_make(void **state)
+{
+	char d[128], f[128];
+	struct stat st;
+
+	snprintf(d, sizeof(d), "%s/a/b/c", dir);
+	assert_int_equal(vio_dir_make(d, 0750, 65534, err, sizeof(err)), 1);
+	assert_int_equal(stat(d, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0750);
+	assert_int_equal(st.st_gid, 65534);
+	assert_int_equal(chmod(d, 0700), 0);
+	assert_int_equal(vio_dir_make(d, 0750, 65534, err, sizeof(err)), 0); /* left as it is */
+	assert_int_equal(stat(d, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	snprintf(f, sizeof(f), "%s/file", dir);
+	close(open(f, O_CREAT | O_WRONLY, 0600));
+	assert_int_equal(vio_dir_make(f, 0750, (gid_t)-1, err, sizeof(err)), -ENOTDIR);
+	assert_contains(err, "is not a directory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +259,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(secure_refuses_another_socket, setup, teardown),
 		cmocka_unit_test_setup_teardown(peer_of_a_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(shared_directories, setup, teardown),
+		cmocka_unit_test_setup_teardown(dir_make, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
