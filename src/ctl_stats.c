@@ -172,6 +172,7 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 	SET(m->v2m, pkts_dropped_too_long, a->long_pkts);
 	SET(m->v2m, bytes_dropped_too_long, a->long_bytes);
 	SET(m->v2m, busy_cycles, a->busy_cycles);
+	SET(m->v2m, busy_polls, a->busy_polls);
 	m->v2m.pkt_rate_rx_from_vf = rt->v[VIO_DIR_VF_TO_VM][R_RX_PKTS];
 	m->v2m.byte_rate_rx_from_vf = rt->v[VIO_DIR_VF_TO_VM][R_RX_BYTES];
 	m->v2m.pkt_rate_tx_to_vm = rt->v[VIO_DIR_VF_TO_VM][R_TX_PKTS];
@@ -191,6 +192,7 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 	SET(m->m2v, pkts_dropped_too_long, b->long_pkts);
 	SET(m->m2v, bytes_dropped_too_long, b->long_bytes);
 	SET(m->m2v, busy_cycles, b->busy_cycles);
+	SET(m->m2v, busy_polls, b->busy_polls);
 	m->m2v.pkt_rate_rx_from_vm = rt->v[VIO_DIR_VM_TO_VF][R_RX_PKTS];
 	m->m2v.byte_rate_rx_from_vm = rt->v[VIO_DIR_VM_TO_VF][R_RX_BYTES];
 	m->m2v.pkt_rate_tx_to_vf = rt->v[VIO_DIR_VM_TO_VF][R_TX_PKTS];

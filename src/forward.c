@@ -94,18 +94,17 @@ static inline uint16_t enqueue_spread(struct vio_relay *r, uint64_t rx, struct r
 	return (uint16_t)(n - n_rest);
 }
 
-/* Deliver pkts[0..n) to the destination of d; returns how many it took,
- * and leaves the rest in pkts[sent..n) in their order.  Lengths are read
- * first: a PMD may free what it sent before returning. */
-static inline uint16_t deliver(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
+/* Deliver pkts[0..n), of lengths len[0..n) and total length total, to the
+ * destination of d; returns how many it took, and leaves the rest in
+ * pkts[sent..n) in their order.  Lengths come from the caller: a PMD may
+ * free what it sent before returning. */
+static inline uint16_t deliver(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n,
+			       const uint32_t *len, uint64_t total)
 {
 	struct vio_relay *r = d->relay;
-	uint32_t len[VIO_SEG_MAX];
 	uint64_t bytes = 0;
 	uint16_t sent;
 
-	for (uint16_t i = 0; i < n; i++)
-		len[i] = rte_pktmbuf_pkt_len(pkts[i]);
 	if (d->dir == VIO_DIR_VF_TO_VM) {
 		uint64_t rx = __atomic_load_n(&r->vring_enabled, __ATOMIC_ACQUIRE) & VRING_RX_MASK;
 
@@ -120,12 +119,29 @@ static inline uint16_t deliver(struct vio_relay_dir *d, struct rte_mbuf **pkts, 
 	} else {
 		sent = rte_eth_tx_burst(r->port_id, 0, pkts, n);
 	}
-	for (uint16_t i = 0; i < sent; i++)
-		bytes += len[i];
+	if (likely(sent == n)) {
+		bytes = total;
+	} else {
+		for (uint16_t i = 0; i < sent; i++)
+			bytes += len[i];
+	}
 count:
 	vio_stat_add(&d->st.tx_bytes, bytes);
 	vio_stat_add(&d->st.tx_pkts, sent);
 	return sent;
+}
+
+/* deliver() for packets whose lengths are not at hand. */
+static inline uint16_t deliver_measured(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint32_t len[VIO_SEG_MAX];
+	uint64_t total = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		len[i] = rte_pktmbuf_pkt_len(pkts[i]);
+		total += len[i];
+	}
+	return deliver(d, pkts, n, len, total);
 }
 
 static inline void count_long(struct vio_relay_dir *d, uint64_t nb, uint64_t nbytes)
@@ -136,31 +152,59 @@ static inline void count_long(struct vio_relay_dir *d, uint64_t nb, uint64_t nby
 	}
 }
 
-/* Frames longer than the VF's MTU allows are dropped and counted here: the
- * VF would refuse or truncate them on the way out, and a VF that let one in
- * would hand the guest a frame its own side could not carry.  A guest's TSO
- * packets are segmented on the way when it negotiated TSO; from any other
- * guest they are too long like the rest (vio_offload_too_long).  Keeps the
- * order of the others; returns how many are left. */
-static inline uint16_t drop_too_long(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n)
+/* What a poll knows of its burst after filter(). */
+struct burst {
+	uint64_t in_bytes;  /* of all the packets received */
+	uint64_t out_bytes; /* of those kept */
+	bool csum;          /* a kept guest packet asks for an L4 checksum */
+};
+
+/* One pass over a received burst: counts its bytes, drops and counts the
+ * frames longer than the VF's MTU allows, notes the lengths of the others
+ * in len[] and, from a guest, whether any asks for a checksum.  Keeps the
+ * order of the others; returns how many are left.
+ *
+ * Too long: the VF would refuse or truncate them on the way out, and a VF
+ * that let one in would hand the guest a frame its own side could not
+ * carry.  A guest's TSO packets are segmented on the way when it negotiated
+ * TSO; from any other guest they are too long like the rest
+ * (vio_offload_too_long).  Checksums: a guest that negotiated
+ * VIRTIO_NET_F_CSUM leaves them to the device (see complete_offloads); the
+ * common case, no request, costs one flag test.  When the relay segments,
+ * requests are made after segmentation (remeasure), for the segments. */
+static inline uint16_t filter(struct vio_relay_dir *d, struct rte_mbuf **pkts, uint16_t n,
+			      uint32_t *len, struct burst *b)
 {
 	uint32_t max = d->relay->vf_max_frame;
-	bool segment = d->dir == VIO_DIR_VM_TO_VF && d->relay->vm_tso;
-	uint64_t nb = 0, nbytes = 0;
+	bool from_vm = d->dir == VIO_DIR_VM_TO_VF;
+	bool segment = from_vm && d->relay->vm_tso;
+	uint64_t nb = 0, nbytes = 0, in = 0, out = 0;
+	bool csum = false;
 	uint16_t k = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		uint32_t l = rte_pktmbuf_pkt_len(m);
 
-		if (likely(!vio_offload_too_long(m, max, segment))) {
-			pkts[k++] = m;
+		in += l;
+		if (unlikely(vio_offload_too_long(m, max, segment))) {
+			nb++;
+			nbytes += l;
+			rte_pktmbuf_free(m);
 			continue;
 		}
-		nb++;
-		nbytes += rte_pktmbuf_pkt_len(m);
-		rte_pktmbuf_free(m);
+		if (from_vm && !segment &&
+		    (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_NONE &&
+		    vio_offload_tx_request(m))
+			csum = true;
+		len[k] = l;
+		out += l;
+		pkts[k++] = m;
 	}
 	count_long(d, nb, nbytes);
+	b->in_bytes = in;
+	b->out_bytes = out;
+	b->csum = csum;
 	return k;
 }
 
@@ -197,20 +241,13 @@ static inline uint16_t segment_burst(struct vio_relay_dir *d, struct rte_mbuf **
 	return k;
 }
 
-/* Checksums the guest left to the device (VIRTIO_NET_F_CSUM): a VF that
- * completes them gets the packets as they are, after its own TX preparation;
- * for any other VF they are completed here.  A packet whose headers do not
- * match its flags goes out with the flags cleared, as it came. */
-static inline void complete_offloads(struct vio_relay *r, struct rte_mbuf **pkts, uint16_t n)
+/* Checksums the guest left to the device (VIRTIO_NET_F_CSUM), turned into
+ * TX requests by filter() or segment_burst(): a VF that completes them gets
+ * the packets as they are, after its own TX preparation; for any other VF
+ * they are completed here.  A packet whose headers do not match its flags
+ * goes out with the flags cleared, as it came. */
+static void complete_offloads(struct vio_relay *r, struct rte_mbuf **pkts, uint16_t n)
 {
-	bool any = false;
-
-	for (uint16_t i = 0; i < n; i++)
-		if ((pkts[i]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_NONE &&
-		    vio_offload_tx_request(pkts[i])) /* the common case: no call */
-			any = true;
-	if (!any)
-		return;
 	if (r->vf_tx_csum) {
 		uint16_t i = 0;
 
@@ -229,11 +266,29 @@ static inline void complete_offloads(struct vio_relay *r, struct rte_mbuf **pkts
 			pkts[i]->ol_flags &= ~RTE_MBUF_F_TX_L4_MASK;
 }
 
+/* After segment_burst(): the lengths of the new burst, and whether any of
+ * its packets (segments included) asks for a checksum. */
+static uint16_t remeasure(struct rte_mbuf **pkts, uint16_t n, uint32_t *len, struct burst *b)
+{
+	b->out_bytes = 0;
+	b->csum = false;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		len[i] = rte_pktmbuf_pkt_len(m);
+		b->out_bytes += len[i];
+		if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_NONE &&
+		    vio_offload_tx_request(m))
+			b->csum = true;
+	}
+	return n;
+}
+
 /* Retry what a full destination left; drop it once its time is up.
  * Returns packets moved, and whether anything is still held. */
 static inline unsigned retry_held(struct vio_relay_dir *d, bool *still_held)
 {
-	uint16_t sent = deliver(d, d->held + d->held_first, d->n_held);
+	uint16_t sent = deliver_measured(d, d->held + d->held_first, d->n_held);
 
 	d->held_first += sent;
 	d->n_held -= sent;
@@ -294,6 +349,8 @@ static inline uint16_t receive(struct vio_relay_dir *d, struct rte_mbuf **pkts)
 unsigned vio_forward_poll(struct vio_relay_dir *d)
 {
 	struct rte_mbuf *pkts[VIO_SEG_MAX];
+	uint32_t len[VIO_SEG_MAX];
+	struct burst b;
 	unsigned moved = 0;
 	uint16_t n, rx, sent;
 
@@ -304,30 +361,36 @@ unsigned vio_forward_poll(struct vio_relay_dir *d)
 		if (still_held)
 			return moved; /* keep order: nothing new until the backlog is gone */
 	}
-	n = rx = receive(d, pkts);
-	if (!n)
+	rx = receive(d, pkts);
+	if (!rx)
 		return moved;
-	vio_stat_add(&d->st.rx_bytes, sum_bytes(pkts, n));
-	vio_stat_add(&d->st.rx_pkts, n);
+	vio_stat_add(&d->st.rx_pkts, rx);
 
 	if (d->dir == VIO_DIR_VM_TO_VF ? !d->relay->has_vf
 				       : !(__atomic_load_n(&d->relay->vring_enabled, __ATOMIC_ACQUIRE) &
 					   VRING_RX_MASK)) {
-		drop(pkts, n, &d->st.nc_pkts, &d->st.nc_bytes);
-		return moved + n;
+		uint64_t bytes = sum_bytes(pkts, rx);
+
+		vio_stat_add(&d->st.rx_bytes, bytes);
+		vio_stat_add(&d->st.nc_bytes, bytes);
+		vio_stat_add(&d->st.nc_pkts, rx);
+		rte_pktmbuf_free_bulk(pkts, rx);
+		return moved + rx;
 	}
-	n = drop_too_long(d, pkts, rx);
+	n = filter(d, pkts, rx, len, &b);
+	vio_stat_add(&d->st.rx_bytes, b.in_bytes);
 	if (!n)
 		return moved + rx;
 	if (d->dir == VIO_DIR_VM_TO_VF) {
 		if (d->relay->vm_tso) {
-			n = segment_burst(d, pkts, n);
+			n = remeasure(pkts, segment_burst(d, pkts, n), len, &b);
 			if (!n)
 				return moved + rx;
 		}
-		complete_offloads(d->relay, pkts, n);
+		if (unlikely(b.csum))
+			complete_offloads(d->relay, pkts, n);
 	}
-	sent = deliver(d, pkts, n);
+	sent = deliver(d, pkts, n, len, b.out_bytes);
 	if (sent < n)
 		hold_rest(d, pkts, sent, n);
 	return moved + rx;

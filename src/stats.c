@@ -46,6 +46,7 @@ static void read_dir(const struct vio_dir_stats *s, struct vio_dir_stats *o)
 	o->long_pkts = __atomic_load_n(&s->long_pkts, __ATOMIC_RELAXED);
 	o->long_bytes = __atomic_load_n(&s->long_bytes, __ATOMIC_RELAXED);
 	o->busy_cycles = __atomic_load_n(&s->busy_cycles, __ATOMIC_RELAXED);
+	o->busy_polls = __atomic_load_n(&s->busy_polls, __ATOMIC_RELAXED);
 }
 
 /* Where each worker's cycles went (one parseable line each). */
@@ -134,8 +135,8 @@ void vio_stats_log_all(void)
 			"vf_to_vm.drop_nc=%lu/%lu vm_to_vf.rx=%lu/%lu vm_to_vf.tx=%lu/%lu "
 			"vm_to_vf.drop_full=%lu/%lu vm_to_vf.drop_nc=%lu/%lu "
 			"vf_to_vm.drop_long=%lu/%lu vm_to_vf.drop_long=%lu/%lu vf.rx_errors=%lu "
-			"vf.rx_missed=%lu vf_to_vm.busy_cycles=%" PRIu64 " vm_to_vf.busy_cycles=%"
-			PRIu64,
+			"vf.rx_missed=%lu vf_to_vm.busy_cycles=%" PRIu64 " vf_to_vm.busy_polls=%" PRIu64
+			" vm_to_vf.busy_cycles=%" PRIu64 " vm_to_vf.busy_polls=%" PRIu64,
 			i, r->has_vf ? r->vf.name : "none", r->vm_running ? "connected" : "none",
 			link.state > 0 ? "up" : link.state == 0 ? "down" : "unknown", link.changes,
 			r->pool ? rte_mempool_avail_count(r->pool) : 0, r->pool ? r->pool->size : 0,
@@ -143,7 +144,8 @@ void vio_stats_log_all(void)
 			s[0].full_bytes, s[0].nc_pkts, s[0].nc_bytes, s[1].rx_pkts, s[1].rx_bytes,
 			s[1].tx_pkts, s[1].tx_bytes, s[1].full_pkts, s[1].full_bytes, s[1].nc_pkts,
 			s[1].nc_bytes, s[0].long_pkts, s[0].long_bytes, s[1].long_pkts, s[1].long_bytes,
-			vf.rx_errors, vf.rx_missed, s[0].busy_cycles, s[1].busy_cycles);
+			vf.rx_errors, vf.rx_missed, s[0].busy_cycles, s[0].busy_polls, s[1].busy_cycles,
+			s[1].busy_polls);
 		log_rings(r);
 	}
 	vio_ctl_unlock();

@@ -199,6 +199,7 @@ static unsigned poll_all(struct worker *w, const struct task_list *l)
 		now = rte_rdtsc();
 		if (m) {
 			vio_stat_add(&d->st.busy_cycles, now - t);
+			vio_stat_add(&d->st.busy_polls, 1);
 			pkts += d->st.rx_pkts - rx;
 			moved += m;
 		}

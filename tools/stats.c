@@ -84,7 +84,7 @@ static void flat_dir(const char *relay, const char *dir, const ProtobufCMessage 
 		"pkt_rate_tx_to_%s", "byte_rate_tx_to_%s", "pkts_dropped_%s_queue_full",
 		"bytes_dropped_%s_queue_full", "pkts_dropped_%s_not_connected",
 		"bytes_dropped_%s_not_connected", "pkts_dropped_too_long", "bytes_dropped_too_long",
-		"busy_cycles"};
+		"busy_cycles", "busy_polls"};
 	char prefix[96], name[64];
 
 	snprintf(prefix, sizeof(prefix), "%s.%s", relay, dir);

@@ -17,6 +17,7 @@ TAG=$$
 declare -A PID=()
 NSS=()
 PREFIXES=()
+AT_EXIT=()   # commands cleanup() runs last (e.g. restoring a system setting)
 
 log() { echo "[$(date +%T.%3N)] $*"; }
 
@@ -69,7 +70,13 @@ cleanup() {
 	local rc=$?
 	for name in "${!PID[@]}"; do stop_name "$name" TERM; done
 	for ns in "${NSS[@]}" $(cat "$T/netns" 2>/dev/null); do ip netns del "$ns" 2>/dev/null || true; done
-	for p in "${PREFIXES[@]}"; do rm -rf "/var/run/dpdk/$p"; done
+	# DPDK's runtime files, and the hugepage files of a process killed
+	# before it could remove them ("<prefix>map_<n>" in a hugetlbfs mount)
+	for p in "${PREFIXES[@]}"; do
+		rm -rf "/var/run/dpdk/$p"
+		for m in $(awk '$3 == "hugetlbfs" {print $2}' /proc/mounts); do rm -f "$m/$p"map_*; done
+	done
+	for hook in "${AT_EXIT[@]}"; do eval "$hook" || true; done
 	rm -rf "$T"
 	exit $rc
 }

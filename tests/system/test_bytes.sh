@@ -61,6 +61,10 @@ run_layout() {
 	for dir in vf_to_vm vm_to_vf; do
 		[ "$(stat_of "$after" $dir.busy_cycles 1)" -gt "$(stat_of "$before" $dir.busy_cycles 1)" ] ||
 			fail "$dir: no busy cycles counted"
+		# every poll that took packets took at least one of the N frames
+		polls=$(($(stat_of "$after" $dir.busy_polls 1) - $(stat_of "$before" $dir.busy_polls 1)))
+		[ "$polls" -ge 1 ] && [ "$polls" -le "$N" ] ||
+			fail "$dir: $polls busy polls for $N frames"
 	done
 	log "$lname: counters agree: $N frames / $expect bytes each way, no drops; worker: $(printf '%s ' $wafter)"
 	stop_name vm

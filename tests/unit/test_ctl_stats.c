@@ -33,8 +33,9 @@ static int setup(void **state)
 	r->st[VIO_DIR_VF_TO_VM] = (struct vio_dir_stats){.rx_pkts = 100, .rx_bytes = 6400,
 		.tx_pkts = 90, .tx_bytes = 5760, .full_pkts = 10, .full_bytes = 640};
 	r->st[VIO_DIR_VM_TO_VF] = (struct vio_dir_stats){.rx_pkts = 7, .rx_bytes = 700,
-		.tx_pkts = 7, .tx_bytes = 700, .busy_cycles = 777};
+		.tx_pkts = 7, .tx_bytes = 700, .busy_cycles = 777, .busy_polls = 2};
 	r->st[VIO_DIR_VF_TO_VM].busy_cycles = 10600;
+	r->st[VIO_DIR_VF_TO_VM].busy_polls = 4;
 	fake.wstats[1] = (struct vio_worker_stats){.busy_cycles = 1060, .idle_cycles = 20,
 		.sleep_cycles = 5, .busy_passes = 3, .idle_passes = 4, .pkts = 10,
 		.tsc_hz = 2600000000u};
@@ -116,6 +117,8 @@ static void test_relay_state(void **state)
 	assert_true(s->vf_to_vm->has_busy_cycles && s->vm_to_vf->has_busy_cycles);
 	assert_int_equal(s->vf_to_vm->busy_cycles, 10600);
 	assert_int_equal(s->vm_to_vf->busy_cycles, 777);
+	assert_int_equal(s->vf_to_vm->busy_polls, 4);
+	assert_int_equal(s->vm_to_vf->busy_polls, 2);
 	/* Every worker's cycle accounting, whatever relays were asked for. */
 	assert_int_equal(r->n_worker, 2);
 	assert_int_equal(r->worker[0]->cpu, 1);
