@@ -5,7 +5,18 @@
 
 With --quick it writes into OUTDIR too, and exits non-zero unless every
 figure was produced (a number, not a speed threshold).
+
+Rows of RESULTS.tsv (tab-separated):
+  tput CASE PAIR SIDE RATE CPP SHARE FILL   one relay; SIDE ours|ref|ovs
+  agg N PAIR SIDE RATE CPP SHARE FILL       N relays on one worker
+  idle N CPU% BUFFERS_MIB RSS_MB
+  reconnect PAIR MS
+  machine KEY VALUE
+RATE is packets/s seen by the generator, CPP busy TSC cycles per packet
+taken in, SHARE the busy share of the forwarding thread, FILL packets per
+poll that moved packets ("NA" where a forwarder does not say).
 """
+import os
 import statistics
 import sys
 from collections import defaultdict
@@ -13,120 +24,246 @@ from collections import defaultdict
 res_path, cmd_path, out = sys.argv[1], sys.argv[2], sys.argv[3]
 quick = "--quick" in sys.argv[4:]
 
-tput = defaultdict(list)     # case -> [(ours, ref)]
-agg = {}                     # relays -> pps
-agg_ref = {}                 # relays -> reference pps (where it has ports enough)
-agg_runs = defaultdict(list)
-agg_ref_runs = defaultdict(list)
-idle = {}                    # relays -> (cpu %, buffers MiB, rss MB)
-reconnect = []               # ms
+SIDES = ("ours", "ref", "ovs")
+NAME = {"ours": "virtio-forwarder", "ref": "testpmd io", "ovs": "OVS-DPDK"}
+SATURATED = 0.95           # busy share below it: the generator set the rate
+IMIX = (7 * 64 + 4 * 594 + 1 * 1518) / 12  # simple IMIX average frame, bytes
+
+
+def num(x):
+    try:
+        return float(x)
+    except ValueError:
+        return None
+
+
+# runs[(kind, key)][side] -> {pair: (rate, cpp, share, fill)}
+runs = defaultdict(lambda: defaultdict(dict))
+idle = {}
+reconnect = []
 machine = {}
 for line in open(res_path):
     f = line.rstrip("\n").split("\t")
-    if f[0] == "tput":
-        tput[f[1]].append((int(f[3]), int(f[4])))
-    elif f[0] == "agg":  # agg RELAYS PAIR OURS REF
-        agg_runs[int(f[1])].append(int(f[3]))
-        if f[4] not in ("NA", "", "0"):
-            agg_ref_runs[int(f[1])].append(int(f[4]))
+    if f[0] in ("tput", "agg") and len(f) >= 8:
+        key = f[1] if f[0] == "tput" else int(f[1])
+        runs[(f[0], key)][f[3]][f[2]] = (int(f[4]), num(f[5]), num(f[6]), num(f[7]))
     elif f[0] == "idle":
-        idle[int(f[1])] = (float(f[2]), f[3], f[4])
+        idle[int(f[1])] = (float(f[2]), f[3], f[4], f[5] if len(f) > 5 else "0")
     elif f[0] == "reconnect":
         if f[2] != "NA":
             reconnect.append(int(f[2]))
     elif f[0] == "machine":
-        machine[f[1]] = f[2]
+        machine[f[1]] = f[2] if len(f) > 2 else ""
 
-agg = {n: statistics.median(v) for n, v in agg_runs.items() if v}
-agg_ref = {n: statistics.median(v) for n, v in agg_ref_runs.items() if v}
+have_ovs = any("ovs" in v for v in runs.values())
+sides = [s for s in SIDES if s != "ovs" or have_ovs]
+
+
+def med(vals):
+    vals = [v for v in vals if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def summary(kind, key, side):
+    """Medians over the pairs: rate, cpp, share, fill."""
+    r = runs[(kind, key)].get(side, {})
+    good = [v for v in r.values() if v[0] > 0]
+    if not good:
+        return None
+    return tuple(med(v[i] for v in good) for i in range(4))
+
+
+def ratio(kind, key, side, idx, ref="ref"):
+    """Median over pairs of ours[idx] / ref[idx] (pairs ran back to back)."""
+    a, b = runs[(kind, key)].get(side, {}), runs[(kind, key)].get(ref, {})
+    vals = [a[p][idx] / b[p][idx] for p in a if p in b and a[p][idx] and b[p][idx]]
+    return statistics.median(vals) if vals else None
+
+
+def fmt(x, spec=".2f", none="-"):
+    return none if x is None else format(x, spec)
+
+
+def mpps(s):
+    return fmt(s[0] / 1e6) if s else "-"
+
 
 CASES = [(d, s) for s in (64, 1518) for d in ("vm2vf", "vf2vm", "both")]
 LABEL = {"vm2vf": "VM->VF", "vf2vm": "VF->VM", "both": "both ways"}
-
 missing = []
+
 rows = []
 for d, s in CASES:
-    pairs = tput.get(f"{d}-{s}", [])
-    good = [(o, r) for o, r in pairs if o > 0 and r > 0]
-    if not good:
-        missing.append(f"throughput {d} {s} B")
-        rows.append((d, s, None, None, None))
-        continue
-    ratio = statistics.median(o / r for o, r in good)
-    rows.append((d, s, statistics.median(o for o, _ in good) / 1e6,
-                 statistics.median(r for _, r in good) / 1e6, ratio))
+    key = f"{d}-{s}"
+    sm = {side: summary("tput", key, side) for side in sides}
+    for side in sides:
+        if not sm[side]:
+            missing.append(f"throughput {d} {s} B ({NAME[side]})")
+        elif side != "ovs" and sm[side][1] is None:
+            missing.append(f"cycles/packet {d} {s} B ({NAME[side]})")
+    rows.append((d, s, sm, {side: ratio("tput", key, side, 0) for side in ("ours", "ovs")},
+                 ratio("tput", key, "ours", 1), ratio("tput", key, "ours", 0, "ovs")))
+
+agg = {n: {side: summary("agg", n, side) for side in sides}
+       for (kind, n) in runs if kind == "agg"}
 for n in sorted(agg) or [1]:
-    if agg.get(n, 0) <= 0:
-        missing.append(f"aggregate {n} relays")
+    if not agg.get(n, {}).get("ours"):
+        missing.append(f"{n} relays (ours)")
 if len(agg) < 3:
-    missing.append("aggregate: fewer than 3 relay counts")
-if 1 not in agg_ref:
-    missing.append("aggregate reference, 1 relay")
+    missing.append("relays on one worker: fewer than 3 relay counts")
+if 1 in agg and not agg[1].get("ref"):
+    missing.append("relays on one worker: testpmd, 1 relay")
 if len(idle) < 2 or any(v[1] in ("", None) for v in idle.values()):
     missing.append("idle CPU / memory")
 if not reconnect:
     missing.append("reconnect time")
 
+
+def share_txt(s):
+    if not s or s[2] is None:
+        return "-"
+    return f"{s[2]:.2f}" + ("" if s[2] >= SATURATED else " (gen-bound)")
+
+
 md = []
 md.append("# Performance\n")
 md.append("Generated by `bench/run` (full mode); do not edit by hand. Figures are "
-          "medians; throughput results are the median of per-pair ratios of runs of "
-          "ours and the reference alternating on the same cores, because these "
-          "machines are shared and noisy.\n")
+          "medians; ratios are medians of per-pair ratios of runs of ours and a reference "
+          "made back to back on the same cores, because these machines are shared and "
+          "noisy.\n")
 md.append("## Machine\n")
-md.append(f"* CPU: {machine.get('cpu', '?')}, {machine.get('cores', '?')} cores; kernel "
-          f"{machine.get('kernel', '?')}; DPDK {machine.get('dpdk', '?')}")
+md.append(f"* CPU: {machine.get('cpu', '?')}, {machine.get('cores', '?')} cores, TSC "
+          f"{fmt(num(machine.get('tsc_hz', '')) and num(machine['tsc_hz']) / 1e9, '.2f', '?')} "
+          f"GHz; kernel {machine.get('kernel', '?')}; DPDK {machine.get('dpdk', '?')}"
+          + (f"; Open vSwitch {machine['ovs']}" if machine.get("ovs") else ""))
+md.append(f"* Memory: {'2 MiB hugepages' if machine.get('memory') == 'huge' else 'ordinary (no hugepages)'}"
+          " for every DPDK process (forwarders and generator)")
 md.append(f"* CPU steal time seen during the run: {machine.get('steal', '?')}% of all CPU time")
 md.append(f"* {machine.get('pairs', '?')} pairs per case, {machine.get('secs', '?')} s measured "
           f"per run; whole run {machine.get('elapsed', '?')} s\n")
-md.append("## Throughput against the reference\n")
-md.append("The generator/sink is `dpdk-testpmd` with a virtio-user port (CPU 0); the device "
-          "under test forwards between the vhost-user socket and a `net_null` VF (CPU 1). "
-          "The reference is `dpdk-testpmd` in io mode between `net_vhost` and `net_null` "
-          "on the same cores. VM->VF: the generator sends (txonly) and we count what the "
-          "forwarder took; VF->VM: `net_null` produces and the generator counts what "
-          "arrived (rxonly); both ways: the generator reflects (macswap) and counts both.\n")
-md.append("| Case | Size (B) | Ours (Mpps) | Reference (Mpps) | Ratio (median of pairs) |")
-md.append("|---|---|---|---|---|")
-for d, s, o, r, ratio in rows:
-    if o is None:
-        md.append(f"| {LABEL[d]} | {s} | - | - | - |")
-    else:
-        md.append(f"| {LABEL[d]} | {s} | {o:.2f} | {r:.2f} | {ratio:.2f} |")
-md.append("\nTarget: ratio >= 1.0 in each direction.\n")
+
+md.append("## How to read it\n")
+md.append("The generator/sink is `dpdk-testpmd` with virtio-user ports (CPU 0); the "
+          "forwarder under test moves packets between the vhost-user socket and a `net_null` "
+          "VF with one thread on CPU 1. References: `dpdk-testpmd` in io mode between "
+          "`net_vhost` and `net_null`, and Open vSwitch with DPDK (`dpdkvhostuserclient` "
+          "port, `dpdk` port on `net_null`, one flow each way), on the same cores. VM->VF: "
+          "the generator sends (txonly); VF->VM: `net_null` produces and the generator "
+          "counts what arrived (rxonly); both ways: the generator reflects (macswap).\n")
+md.append("* **Cycles/packet** is the figure of merit: TSC cycles of the forwarding "
+          "thread's busy time divided by the packets it took in. Busy time is every poll "
+          "pass that moved packets, measured the same way for ours (the daemon's own "
+          "accounting, `virtioforwarder_stats` `worker_<cpu>.*`) and testpmd "
+          "(`bench/vhost_cycles.c`, an LD_PRELOAD shim around its vhost calls); OVS's is "
+          "its own `pmd-stats-show` processing cycles.")
+md.append("* **Busy share** below 0.95 marks a run the generator could not saturate "
+          "(*gen-bound*): its packet rate is the generator's, not the forwarder's, and "
+          "its cost per packet is inflated by short bursts (every poll pays a fixed cost "
+          "for the ring handshake with the other core, spread over fewer packets).")
+md.append("* **Burst fill**: packets per poll that moved packets (32 is a full burst).\n")
+
+md.append("## One relay\n")
+hdr = "| Case | Size (B) | Ours (Mpps) | testpmd (Mpps) | Ours/testpmd |"
+sep = "|---|---|---|---|---|"
+if have_ovs:
+    hdr += " OVS (Mpps) | Ours/OVS |"
+    sep += "---|---|"
+md.append(hdr)
+md.append(sep)
+for d, s, sm, rr, cr, ro in rows:
+    line = (f"| {LABEL[d]} | {s} | {mpps(sm['ours'])} | {mpps(sm['ref'])} | "
+            f"{fmt(rr['ours'])} |")
+    if have_ovs:
+        line += f" {mpps(sm.get('ovs'))} | {fmt(ro)} |"
+    md.append(line)
+md.append("")
+hdr = ("| Case | Size (B) | Ours cycles/pkt | testpmd cycles/pkt | Ours/testpmd | "
+       "Busy share ours / testpmd | Burst fill ours / testpmd |")
+sep = "|---|---|---|---|---|---|---|"
+if have_ovs:
+    hdr += " OVS cycles/pkt | OVS busy share |"
+    sep += "---|---|"
+md.append(hdr)
+md.append(sep)
+for d, s, sm, rr, cr, ro in rows:
+    o, r = sm["ours"], sm["ref"]
+    line = (f"| {LABEL[d]} | {s} | {fmt(o and o[1], '.1f')} | {fmt(r and r[1], '.1f')} | "
+            f"{fmt(cr)} | {share_txt(o)} / {share_txt(r)} | "
+            f"{fmt(o and o[3], '.1f')} / {fmt(r and r[3], '.1f')} |")
+    if have_ovs:
+        v = sm.get("ovs")
+        line += f" {fmt(v and v[1], '.1f')} | {share_txt(v)} |"
+    md.append(line)
+md.append("\nTargets, each case: throughput >= 1.10x testpmd and cycles/packet <= 0.85x "
+          "testpmd's. A throughput ratio from gen-bound runs says only that both kept up "
+          "with the generator.\n")
+
 md.append("## Relays on one worker\n")
 md.append("VM->VF, 64 B, one generator port per relay (one generator lcore serves them "
-          "all), every relay on worker CPU 1; medians of the pairs. The reference column runs the same generator "
-          "against testpmd io with as many net_vhost/net_null pairs, where this DPDK build "
-          "has ports enough for it (two per relay, 32 in all), to show how much of the "
-          "drop is the generator's.\n")
-md.append("| Relays | Ours (Mpps) | Share of our 1-relay figure | Reference (Mpps) | Share of its 1-relay figure |")
-md.append("|---|---|---|---|---|")
-base = agg.get(1) or 0
-rbase = agg_ref.get(1) or 0
+          "all), every relay on the worker on CPU 1. The references run the same generator "
+          "with as many port pairs where this DPDK build has ports enough (two per relay, "
+          "32 in all).\n")
+hdr = ("| Relays | Ours (Mpps) | Ours cycles/pkt | vs 1 relay | Busy share | Burst fill | "
+       "testpmd (Mpps) | testpmd cycles/pkt |")
+sep = "|---|---|---|---|---|---|---|---|"
+if have_ovs:
+    hdr += " OVS (Mpps) | OVS cycles/pkt |"
+    sep += "---|---|"
+md.append(hdr)
+md.append(sep)
+base = agg.get(1, {}).get("ours")
 for n in sorted(agg):
-    share = f"{agg[n] / base:.2f}" if base else "-"
-    r = agg_ref.get(n)
-    rtxt = f"{r / 1e6:.2f} | {r / rbase:.2f}" if r and rbase else "- | -"
-    md.append(f"| {n} | {agg[n] / 1e6:.2f} | {share} | {rtxt} |")
-md.append("\nTarget: all relays keep at least 0.90 of the single-relay aggregate.\n")
-md.append("Caution: the 1-relay row runs the same configuration as the VM->VF 64 B "
-          "throughput case above, yet the two have measured about 2x apart in the same run. "
-          "On these shared machines the per-second samples of one run of that configuration "
-          "range from 6.2 to 17.7 Mpps (three 9 s runs of the daemon with one `net_null` "
-          "relay against `dpdk-testpmd --forward-mode=txonly --txpkts=64`), so single "
-          "figures here are within the noise: compare each row with the reference's row "
-          "(same generator, same ports, alternating), and prefer more pairs "
-          "(`BENCH_PAIRS`) when reading the shares.\n")
+    o, r = agg[n].get("ours"), agg[n].get("ref")
+    grow = o[1] / base[1] if o and base and o[1] and base[1] else None
+    line = (f"| {n} | {mpps(o)} | {fmt(o and o[1], '.1f')} | {fmt(grow)} | {share_txt(o)} | "
+            f"{fmt(o and o[3], '.1f')} | {mpps(r)} | {fmt(r and r[1], '.1f')} |")
+    if have_ovs:
+        v = agg[n].get("ovs")
+        line += f" {mpps(v)} | {fmt(v and v[1], '.1f')} |"
+    md.append(line)
+md.append("\nTarget: cycles/packet with all relays within 1.25x of one relay. Compare rows "
+          "at similar busy share and burst fill: a gen-bound row pays the per-poll cost "
+          "over short bursts.\n")
+
+md.append("## What it means for a port\n")
+tsc = num(machine.get("tsc_hz", "")) or 0
+md.append(f"Packets per second one worker core can forward at saturation (TSC rate / "
+          f"cycles per packet of the one-relay runs), against the line rate of a port "
+          f"(64 B frames, and the simple IMIX average of {IMIX:.0f} B, cost interpolated "
+          f"between the 64 B and 1518 B runs; 20 B of preamble and gap per frame).\n")
+md.append("| Direction | Mpps per core, 64 B | Mpps per core, IMIX | 10 GbE 64 B / IMIX (Mpps) | "
+          "Cores for 10 GbE, 64 B / IMIX | 25 GbE 64 B / IMIX (Mpps) | Cores for 25 GbE, 64 B / IMIX |")
+md.append("|---|---|---|---|---|---|---|")
+
+
+def line_rate(gbps, size):
+    return gbps * 1e9 / ((size + 20) * 8) / 1e6
+
+
+for d in ("vm2vf", "vf2vm"):
+    c64 = (summary("tput", f"{d}-64", "ours") or (0, None))[1]
+    c1518 = (summary("tput", f"{d}-1518", "ours") or (0, None))[1]
+    if not tsc or not c64 or not c1518:
+        md.append(f"| {LABEL[d]} | - | - | - | - | - | - |")
+        continue
+    cimix = c64 + (c1518 - c64) * (IMIX - 64) / (1518 - 64)
+    p64, pim = tsc / c64 / 1e6, tsc / cimix / 1e6
+    cells = []
+    for g in (10, 25):
+        l64, lim = line_rate(g, 64), line_rate(g, IMIX)
+        cells.append(f"{l64:.2f} / {lim:.2f} | {l64 / p64:.2f} / {lim / pim:.2f}")
+    md.append(f"| {LABEL[d]} | {p64:.1f} | {pim:.1f} | {cells[0]} | {cells[1]} |")
+md.append("")
+
 md.append("## Idle cost and memory\n")
 md.append("Relays connected to the generator, no traffic; `net_null` VFs (no RX interrupt, "
           "so workers use timed sleeps rather than blocking on interrupts). Buffer memory "
-          "from the daemon's log, RSS from /proc.\n")
-md.append("| Relays | Daemon CPU (% of one core) | Buffer memory (MiB) | RSS (MB) |")
-md.append("|---|---|---|---|")
+          "from the daemon's log; RSS and mapped hugepages (which RSS does not count) from /proc.\n")
+md.append("| Relays | Daemon CPU (% of one core) | Buffer memory (MiB) | RSS (MB) | Hugepages mapped (MB) |")
+md.append("|---|---|---|---|---|")
 for n in sorted(idle):
-    c, b, r = idle[n]
-    md.append(f"| {n} | {c} | {b} | {r} |")
+    c, b, r, h = idle[n]
+    md.append(f"| {n} | {c} | {b} | {r} | {h} |")
 md.append("\nTargets: idle relays under 2% of one core in total; 32 relays well under 1 GB.\n")
 md.append("## Reconnect\n")
 if reconnect:
@@ -136,15 +273,16 @@ if reconnect:
               f"command to the first packet counted.\n")
 md.append("## Plots\n")
 md.append("![throughput](perf/throughput.png)\n")
-md.append("![relays on one worker](perf/aggregate.png)\n")
+md.append("![cycles per packet](perf/cycles.png)\n")
+md.append("![relays on one worker](perf/relays.png)\n")
 md.append("## Command lines\n")
 md.append("```")
 md.extend(line.rstrip("\n") for line in open(cmd_path))
 md.append("```\n")
-md.append("Reproduce: `bench/run` (about 10 minutes; `BENCH_PAIRS`, `BENCH_SECS` adjust it), "
-          "or `bench/run --quick` for a smoke run.\n")
+md.append("Reproduce: `bench/run` (about 25 minutes; `BENCH_PAIRS`, `BENCH_SECS` adjust it, "
+          "`BENCH_MEM=nohuge` runs without hugepages, `BENCH_OVS=0` without OVS), or "
+          "`bench/run --quick` for a smoke run.\n")
 
-import os
 os.makedirs(os.path.join(out, "perf"), exist_ok=True)
 with open(os.path.join(out, "performance.md"), "w") as fh:
     fh.write("\n".join(md))
@@ -154,43 +292,50 @@ try:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     labels = [f"{LABEL[d]}\n{s} B" for d, s, *_ in rows]
-    ours = [r[2] or 0 for r in rows]
-    refs = [r[3] or 0 for r in rows]
-    x = range(len(rows))
-    fig, ax = plt.subplots(figsize=(8, 4))
-    ax.bar([i - 0.2 for i in x], ours, 0.4, label="virtio-forwarder")
-    ax.bar([i + 0.2 for i in x], refs, 0.4, label="testpmd io (reference)")
-    ax.set_xticks(list(x))
-    ax.set_xticklabels(labels)
-    ax.set_ylabel("Mpps")
-    ax.set_title("Throughput, one relay, one worker")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "perf", "throughput.png"), dpi=100)
-    fig, ax = plt.subplots(figsize=(5, 4))
-    ns = sorted(agg)
-    xs = range(len(ns))
-    ax.bar([i - 0.2 for i in xs], [agg[n] / 1e6 for n in ns], 0.4, label="virtio-forwarder")
-    ax.bar([i + 0.2 for i in xs], [agg_ref.get(n, 0) / 1e6 for n in ns], 0.4,
-           label="testpmd io (where it fits)")
-    ax.set_xticks(list(xs))
-    ax.set_xticklabels([str(n) for n in ns])
+    x = list(range(len(rows)))
+    w = 0.8 / len(sides)
+    for fname, idx, scale, ylabel, title in (
+            ("throughput.png", 0, 1e-6, "Mpps", "Throughput, one relay, one worker"),
+            ("cycles.png", 1, 1, "busy cycles per packet", "Cost per packet, one relay")):
+        fig, ax = plt.subplots(figsize=(9, 4))
+        for k, side in enumerate(sides):
+            vals = [((r[2][side] or (0, 0, 0, 0))[idx] or 0) * scale for r in rows]
+            ax.bar([i + (k - (len(sides) - 1) / 2) * w for i in x], vals, w, label=NAME[side])
+        ax.set_xticks(x)
+        ax.set_xticklabels(labels)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, "perf", fname), dpi=100)
+        plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for side in sides:
+        ns = [n for n in sorted(agg) if agg[n].get(side) and agg[n][side][1]]
+        if ns:
+            ax.plot(ns, [agg[n][side][1] for n in ns], marker="o", label=NAME[side])
     ax.set_xlabel("relays on one worker")
-    ax.set_ylabel("aggregate Mpps (VM->VF, 64 B)")
+    ax.set_ylabel("busy cycles per packet (VM->VF, 64 B)")
+    ax.set_ylim(bottom=0)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "perf", "aggregate.png"), dpi=100)
+    fig.savefig(os.path.join(out, "perf", "relays.png"), dpi=100)
+    plt.close(fig)
 except ImportError:
     missing.append("plots (python3-matplotlib missing)")
 
-print("\n".join(md[:0]))
-for d, s, o, r, ratio in rows:
-    if o is not None:
-        print(f"{LABEL[d]:10} {s:5} B  ours {o:6.2f} Mpps  ref {r:6.2f} Mpps  ratio {ratio:.2f}")
+for d, s, sm, rr, cr, ro in rows:
+    o, r = sm["ours"], sm["ref"]
+    if o and r:
+        print(f"{LABEL[d]:10} {s:5} B  ours {o[0] / 1e6:6.2f} Mpps {fmt(o[1], '.1f'):>6} c/p"
+              f"  testpmd {r[0] / 1e6:6.2f} Mpps {fmt(r[1], '.1f'):>6} c/p"
+              f"  ratio {fmt(rr['ours'])} / cost {fmt(cr)}"
+              + (f"  OVS {mpps(sm.get('ovs'))} Mpps" if have_ovs else ""))
 for n in sorted(agg):
-    r = agg_ref.get(n)
-    print(f"aggregate {n:3} relays: {agg[n] / 1e6:.2f} Mpps"
-          + (f" (reference {r / 1e6:.2f})" if r else ""))
+    o = agg[n].get("ours")
+    if o:
+        print(f"{n:3} relays: ours {o[0] / 1e6:.2f} Mpps, {fmt(o[1], '.1f')} c/p, "
+              f"busy share {fmt(o[2])}")
 for n in sorted(idle):
     print(f"idle {n:3} relays: {idle[n][0]}% CPU, {idle[n][1]} MiB buffers, {idle[n][2]} MB RSS")
 if reconnect:

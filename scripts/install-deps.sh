@@ -11,6 +11,7 @@ pkgs=(
 	tcpdump bc gdb                                 # system tests: capture, arithmetic, hang backtraces
 	clang libclang-rt-14-dev                       # scripts/fuzz.sh: libFuzzer, sanitizer runtimes
 	python3 python3-matplotlib                     # system tests (frames, HTTP); benchmark plots
+	openvswitch-switch-dpdk                        # benchmark: OVS-DPDK as a second reference
 	qemu-system-x86 busybox-static cpio xz-utils   # system tests: a real Linux guest
 )
 missing=()
@@ -25,5 +26,27 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Open vSwitch's maintainer scripts would start the system's OVS: a vswitchd
+# nobody asked for on a host that may have its own plans for it.  The
+# benchmark runs a private instance (bench/ovs.sh), so the package is
+# installed with service starts refused (a policy-rc.d answering 101, unless
+# the machine has its own) and, under systemd, its units left disabled when
+# this script is what brought them.
+prc=/usr/sbin/policy-rc.d
+ours_prc=0
+new_ovs=0
+for p in "${missing[@]}"; do [ "$p" != openvswitch-switch-dpdk ] || new_ovs=1; done
+if [ $new_ovs = 1 ] && [ ! -e $prc ]; then
+	printf '#!/bin/sh\nexit 101\n' >$prc
+	chmod 755 $prc
+	ours_prc=1
+fi
+rc=0
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+[ $ours_prc = 0 ] || rm -f $prc
+[ $rc = 0 ] || exit $rc
+if [ $new_ovs = 1 ] && [ -d /run/systemd/system ]; then
+	systemctl disable --now openvswitch-switch.service ovs-vswitchd.service \
+		ovsdb-server.service >/dev/null 2>&1 || true
+fi
 echo "install-deps: done"

@@ -54,6 +54,8 @@ ALLOW = {
 OPTIONAL = {
     # test_install.sh verifies the systemd units with it when present.
     "systemd-analyze": "tests/system/test_install.sh: `if command -v systemd-analyze`",
+    # install-deps.sh disables the system OVS units it brought, under systemd only.
+    "systemctl": "scripts/install-deps.sh: `if ... [ -d /run/systemd/system ]`",
 }
 
 # Listed metapackages and what they are made of: a command or module whose
@@ -72,13 +74,15 @@ PART_OF = {
     # Debian policy's build toolchain: `cc` is gcc-12 through the
     # alternatives system (/usr/bin/cc belongs to no package).
     "build-essential": {"gcc", "gcc-12", "cpp", "cpp-12", "g++", "g++-12", "make", "libc6-dev"},
+    # The DPDK build of Open vSwitch brings the switch and its common tools.
+    "openvswitch-switch-dpdk": {"openvswitch-switch", "openvswitch-common"},
 }
 
 # Scripts that run in the test guest under busybox, not on the host: their
 # commands must be applets of the busybox that install-deps.sh installs.
 BUSYBOX_SCRIPTS = {"tests/tools/guest-init.sh"}
 
-SCRIPT_GLOBS = ["tests/run", "tests/system/*.sh", "tests/tools/*.sh", "bench/run",
+SCRIPT_GLOBS = ["tests/run", "tests/system/*.sh", "tests/tools/*.sh", "bench/run", "bench/*.sh",
                 "bench/restarts", "bench/soak",
                 "scripts/*.sh", ".ci/run"]
 PY_GLOBS = ["tests/tools/*.py", "bench/*.py"]
