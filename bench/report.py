@@ -264,7 +264,7 @@ md.append("|---|---|---|---|---|")
 for n in sorted(idle):
     c, b, r, h = idle[n]
     md.append(f"| {n} | {c} | {b} | {r} | {h} |")
-md.append("\nTargets: idle relays under 2% of one core in total; 32 relays well under 1 GB.\n")
+md.append("\nTargets: idle relays under 2% of one core in total; 64 relays within 256 MB of RSS.\n")
 md.append("## Reconnect\n")
 if reconnect:
     md.append(f"Client mode, daemon killed (SIGKILL) and restarted under a sending VM: traffic "

@@ -6,6 +6,7 @@ pkgs=(
 	build-essential pkgconf meson ninja-build      # toolchain (pkgconf: Debian 12's pkg-config)
 	dpdk dpdk-dev libdpdk-dev                      # DPDK 22.11: libraries, PMDs; dpdk-dev: dpdk-testpmd
 	libcmocka-dev                                  # unit tests
+	python3-pyelftools libsystemd-dev              # scripts/build-dpdk.sh: DPDK's build (pmdinfogen); static link (libpcap -> libdbus -> libsystemd)
 	protobuf-c-compiler libprotobuf-c-dev libzmq3-dev          # control protocol (proto/)
 	iproute2 iputils-ping ethtool procps           # system tests: namespaces, ping, sysctl
 	tcpdump bc gdb                                 # system tests: capture, arithmetic, hang backtraces

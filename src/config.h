@@ -14,6 +14,9 @@
 #include "parse.h"
 
 #define VIO_RELAYS_HARD_MAX 64       /* the guide's limit */
+/* Said where a relay id is refused because of a DPDK build with fewer ports. */
+#define VIO_RELAYS_ROUTE "; this DPDK build has too few ports for ids up to 63: build " \
+	"against scripts/build-dpdk.sh (docs/operation.md, \"64 relays\")"
 #define VIO_MAX_WARNINGS 16
 #define VIO_EP_MAX 256
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "ctl_service.h"
 #include "log.h"
 #include "virtioforwarder.pb-c.h"
@@ -148,8 +149,10 @@ static int check_id(const struct vio_ctl_backend *be, const Request *m, char *er
 		return -EINVAL;
 	}
 	if (m->virtio_id >= be->max_relays) {
-		snprintf(err, ERR_MAX, "virtio_id %u is out of range (0-%u)", m->virtio_id,
-			 be->max_relays - 1);
+		snprintf(err, ERR_MAX, "virtio_id %u is out of range (0-%u)%s", m->virtio_id,
+			 be->max_relays - 1,
+			 be->max_relays < VIO_RELAYS_HARD_MAX && m->virtio_id < VIO_RELAYS_HARD_MAX
+				 ? VIO_RELAYS_ROUTE : "");
 		return -ERANGE;
 	}
 	return 0;

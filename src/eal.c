@@ -19,7 +19,7 @@
 #define HUGETLBFS_MAGIC 0x958458f6
 #endif
 
-/* EAL itself, the drain pool and per-relay buffer pools (about 5 MiB each,
+/* EAL itself, the drain pool and per-relay buffer pools (about 3.3 MiB each,
  * see vf_port.c), with room to spare. */
 #define BASE_MB 96
 #define PER_RELAY_MB 6

@@ -131,7 +131,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (action == VIO_CMD_VERSION) {
-		printf("virtio-forwarder %s (DPDK %s)\n", VIO_VERSION, rte_version());
+		/* rte_version() says "DPDK 22.11.11" */
+		printf("virtio-forwarder %s (%s, %s; RTE_MAX_ETHPORTS %d: relay ids 0-%u)\n",
+		       VIO_VERSION, rte_version(), VIO_DPDK_BUILD, RTE_MAX_ETHPORTS,
+		       vio_max_relays() - 1);
+		if (vio_max_relays() < VIO_RELAYS_HARD_MAX)
+			printf("64 relays: build against scripts/build-dpdk.sh (docs/operation.md)\n");
 		return 0;
 	}
 	if (vio_read_online_cpus("/sys/devices/system/cpu/online", &online, err, sizeof(err)) ||
@@ -154,8 +159,9 @@ int main(int argc, char **argv)
 	VIO_LOG(NOTICE, "virtio-forwarder %s starting: relay ids 0-%u (limit %u: %s), "
 		"worker CPUs %s, main CPU %u, %s mode, %s sockets", VIO_VERSION,
 		vio_max_relays() - 1, vio_max_relays(),
-		vio_max_relays() < VIO_RELAYS_HARD_MAX ? "this DPDK build allows that many ports"
-						       : "the maximum",
+		vio_max_relays() < VIO_RELAYS_HARD_MAX
+			? "this DPDK build allows that many ports; scripts/build-dpdk.sh gives 64"
+			: "the maximum",
 		vio_cpuset_format(&cfg.worker_cpus, buf, sizeof(buf)), cfg.main_lcore,
 		cfg.vhost_client ? "vhost-user client" : "vhost-user server",
 		cfg.dynamic_sockets ? "dynamic" : "static");

@@ -98,7 +98,8 @@ struct vio_relay *vio_relay_get(unsigned id)
 
 int vio_relay_out_of_range(unsigned id, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "relay id %u is out of range (0-%u)", id, vio_max_relays() - 1);
+	snprintf(err, errlen, "relay id %u is out of range (0-%u)%s", id, vio_max_relays() - 1,
+		 vio_max_relays() < VIO_RELAYS_HARD_MAX ? VIO_RELAYS_ROUTE : "");
 	return -ERANGE;
 }
 

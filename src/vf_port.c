@@ -93,22 +93,21 @@ struct rte_mempool *vio_mbuf_pool_create(const char *name, unsigned n, unsigned 
 struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo, bool fallback)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
-	/* RX ring + TX ring + held bursts + per-lcore caches, rounded to 2^n-1. */
+	/* RX ring + TX ring + held bursts + per-lcore caches; not rounded up
+	 * to 2^n-1 (that only saves ring memory, which is tiny next to 600
+	 * more buffers: 1.4 MiB a relay, 90 MiB for 64). */
 	unsigned n = RX_DESC + TX_DESC + 4 * VIO_BURST + POOL_CACHE * 4;
-	unsigned count = 1;
 	struct rte_mempool *mp;
 
 	static unsigned generation; /* [ctl] names stay unique across moves */
 
-	while (count - 1 < n)
-		count <<= 1;
 	snprintf(name, sizeof(name), "vio_relay%u_%u", relay_id, generation++);
 	(void)jumbo; /* jumbo frames are chained 2 KiB buffers */
-	mp = vio_mbuf_pool_create(name, count - 1, POOL_CACHE, numa);
+	mp = vio_mbuf_pool_create(name, n, POOL_CACHE, numa);
 	if (!mp && numa >= 0 && fallback) {
 		VIO_LOG(WARNING, "relay %u: no memory for buffers on NUMA node %d, using any "
 			"node", relay_id, numa);
-		mp = vio_mbuf_pool_create(name, count - 1, POOL_CACHE, -1);
+		mp = vio_mbuf_pool_create(name, n, POOL_CACHE, -1);
 	}
 	return mp;
 }

@@ -144,17 +144,18 @@ daemon_start() {
 # tcpdump -l).  Start it in the background only, `testpmd NS ... >LOG 2>&1 &`:
 # the function execs (and so do ip netns exec and stdbuf), so $! is testpmd's
 # PID.  TESTPMD_TIMEOUT=SECONDS runs it under timeout(1) ($! is then
-# timeout's, which passes SIGTERM on).
+# timeout's, which passes SIGTERM on).  TESTPMD_BIN: another testpmd (the
+# one of scripts/build-dpdk.sh's DPDK, which has more than 32 ports).
 testpmd() {
-	local ns=$1
+	local ns=$1 bin=${TESTPMD_BIN:-dpdk-testpmd}
 	shift
 	[ "$BASHPID" != "$$" ] || fail "testpmd: start it in the background: testpmd NS ARGS... &"
 	if [ -z "${TESTPMD_TIMEOUT:-}" ]; then
-		[ -z "$ns" ] || exec ip netns exec "$ns" stdbuf -oL -eL dpdk-testpmd "$@"
-		exec stdbuf -oL -eL dpdk-testpmd "$@"
+		[ -z "$ns" ] || exec ip netns exec "$ns" stdbuf -oL -eL "$bin" "$@"
+		exec stdbuf -oL -eL "$bin" "$@"
 	fi
-	[ -z "$ns" ] || exec ip netns exec "$ns" timeout "$TESTPMD_TIMEOUT" stdbuf -oL -eL dpdk-testpmd "$@"
-	exec timeout "$TESTPMD_TIMEOUT" stdbuf -oL -eL dpdk-testpmd "$@"
+	[ -z "$ns" ] || exec ip netns exec "$ns" timeout "$TESTPMD_TIMEOUT" stdbuf -oL -eL "$bin" "$@"
+	exec timeout "$TESTPMD_TIMEOUT" stdbuf -oL -eL "$bin" "$@"
 }
 
 # vm_start NAME NS SOCKET [EXTRA_VDEV_ARGS [EXTRA_TESTPMD_ARGS]]: dpdk-testpmd

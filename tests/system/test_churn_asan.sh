@@ -161,7 +161,7 @@ growth=$((${res##*heap_bytes=} - ${base_res##*heap_bytes=}))
 [ "$growth" -lt 4096 ] || fail "DPDK heap grew by $growth bytes: after $WARM cycles $base_res, at the end $res"
 [ "$pools" = "$base_pools" ] || fail "pools: after $WARM cycles $base_pools, at the end $pools"
 for p in $pools; do
-	[ "${p%/*}" = 1535 ] || fail "a pool has ${p%/*} buffers free, expected 1535 (2047 - 512 posted RX)"
+	[ "${p%/*}" = 896 ] || fail "a pool has ${p%/*} buffers free, expected 896 (1408 - 512 posted RX)"
 done
 vm quit
 exec 3>&-
