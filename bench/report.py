@@ -16,6 +16,7 @@ RATE is packets/s seen by the generator, CPP busy TSC cycles per packet
 taken in, SHARE the busy share of the forwarding thread, FILL packets per
 poll that moved packets ("NA" where a forwarder does not say).
 """
+import glob
 import os
 import statistics
 import sys
@@ -255,6 +256,26 @@ for d in ("vm2vf", "vf2vm"):
     md.append(f"| {LABEL[d]} | {p64:.1f} | {pim:.1f} | {cells[0]} | {cells[1]} |")
 md.append("")
 
+md.append("## Where the cycles go\n")
+profiles = sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(res_path)), "profile-*.txt")))
+if profiles:
+    md.append("`bench/profile N GEN_BURST` (VM->VF, 64 B, N relays on the worker, the "
+              "generator sending bursts of GEN_BURST): the daemon's own accounting over 8 s and "
+              "a `perf record -e cpu-clock` profile of the worker's CPU. Run by `bench/run`:\n")
+    for f in profiles:
+        md.append("```")
+        md.extend(line.rstrip("\n") for line in open(f))
+        md.append("```\n")
+else:
+    md.append("Not run (`bench/run --quick`); see `bench/profile`.\n")
+md.append("Reading: with full bursts nearly all the cost is in DPDK's libraries, the same "
+          "code testpmd runs (the vhost library's dequeue and enqueue, the PMD's transmit and "
+          "the mbuf pool); the daemon's own functions are about a tenth of it. Short bursts "
+          "cost several times more per packet, because every poll that finds packets pays a "
+          "fixed price (the ring indexes and descriptors the guest's CPU just wrote move to "
+          "this CPU) whatever the number of packets it takes; that, not the number of relays, "
+          "is what raises the cost when a generator spreads its packets over many relays "
+          "without saturating the worker.\n")
 md.append("## Idle cost and memory\n")
 md.append("Relays connected to the generator, no traffic; `net_null` VFs (no RX interrupt, "
           "so workers use timed sleeps rather than blocking on interrupts). Buffer memory "

@@ -56,6 +56,8 @@ OPTIONAL = {
     "systemd-analyze": "tests/system/test_install.sh: `if command -v systemd-analyze`",
     # install-deps.sh disables the system OVS units it brought, under systemd only.
     "systemctl": "scripts/install-deps.sh: `if ... [ -d /run/systemd/system ]`",
+    # bench/profile adds a perf profile to its figures when perf is there.
+    "perf": "bench/profile: `if command -v perf`",
 }
 
 # Listed metapackages and what they are made of: a command or module whose
@@ -83,6 +85,7 @@ PART_OF = {
 BUSYBOX_SCRIPTS = {"tests/tools/guest-init.sh"}
 
 SCRIPT_GLOBS = ["tests/run", "tests/system/*.sh", "tests/tools/*.sh", "bench/run", "bench/*.sh",
+                "bench/profile",
                 "bench/restarts", "bench/soak",
                 "scripts/*.sh", ".ci/run"]
 PY_GLOBS = ["tests/tools/*.py", "bench/*.py"]
