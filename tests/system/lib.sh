@@ -145,17 +145,22 @@ daemon_start() {
 # the function execs (and so do ip netns exec and stdbuf), so $! is testpmd's
 # PID.  TESTPMD_TIMEOUT=SECONDS runs it under timeout(1) ($! is then
 # timeout's, which passes SIGTERM on).  TESTPMD_BIN: another testpmd (the
-# one of scripts/build-dpdk.sh's DPDK, which has more than 32 ports).
+# one of scripts/build-dpdk.sh's DPDK, which has more than 32 ports; not
+# with TESTPMD_TIMEOUT).
 testpmd() {
-	local ns=$1 bin=${TESTPMD_BIN:-dpdk-testpmd}
+	local ns=$1
 	shift
 	[ "$BASHPID" != "$$" ] || fail "testpmd: start it in the background: testpmd NS ARGS... &"
-	if [ -z "${TESTPMD_TIMEOUT:-}" ]; then
-		[ -z "$ns" ] || exec ip netns exec "$ns" stdbuf -oL -eL "$bin" "$@"
-		exec stdbuf -oL -eL "$bin" "$@"
+	if [ -n "${TESTPMD_BIN:-}" ]; then
+		[ -z "$ns" ] || exec ip netns exec "$ns" stdbuf -oL -eL "$TESTPMD_BIN" "$@"
+		exec stdbuf -oL -eL "$TESTPMD_BIN" "$@"
 	fi
-	[ -z "$ns" ] || exec ip netns exec "$ns" timeout "$TESTPMD_TIMEOUT" stdbuf -oL -eL "$bin" "$@"
-	exec timeout "$TESTPMD_TIMEOUT" stdbuf -oL -eL "$bin" "$@"
+	if [ -z "${TESTPMD_TIMEOUT:-}" ]; then
+		[ -z "$ns" ] || exec ip netns exec "$ns" stdbuf -oL -eL dpdk-testpmd "$@"
+		exec stdbuf -oL -eL dpdk-testpmd "$@"
+	fi
+	[ -z "$ns" ] || exec ip netns exec "$ns" timeout "$TESTPMD_TIMEOUT" stdbuf -oL -eL dpdk-testpmd "$@"
+	exec timeout "$TESTPMD_TIMEOUT" stdbuf -oL -eL dpdk-testpmd "$@"
 }
 
 # vm_start NAME NS SOCKET [EXTRA_VDEV_ARGS [EXTRA_TESTPMD_ARGS]]: dpdk-testpmd
