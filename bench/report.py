@@ -300,9 +300,10 @@ md.append("## Command lines\n")
 md.append("```")
 md.extend(line.rstrip("\n") for line in open(cmd_path))
 md.append("```\n")
-md.append("Reproduce: `bench/run` (about 25 minutes; `BENCH_PAIRS`, `BENCH_SECS` adjust it, "
-          "`BENCH_MEM=nohuge` runs without hugepages, `BENCH_OVS=0` without OVS), or "
-          "`bench/run --quick` for a smoke run.\n")
+md.append("Reproduce: `bench/run` (about 35 minutes with the defaults, 20 with "
+          "`BENCH_PAIRS=3 BENCH_SECS=5`; `BENCH_MEM=nohuge` runs without hugepages, "
+          "`BENCH_OVS=0` without OVS), or `bench/run --quick` for a smoke run; "
+          "`bench/profile N BURST DIR` for one profile.\n")
 
 os.makedirs(os.path.join(out, "perf"), exist_ok=True)
 with open(os.path.join(out, "performance.md"), "w") as fh:
