@@ -183,33 +183,13 @@ ovs_pmd_stats() {
 	return 1
 }
 
-# Stop one process by pid file: TERM, up to 10 s, then KILL.
-ovs_kill() { # NAME DAEMON PIDKEY
-	local pid
-	pid=$(ovs_pid "$2")
-	[ -n "$pid" ] || pid=${PID[$3]:-}
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null || true
-		for _ in $(seq 1 100); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		if kill -0 "$pid" 2>/dev/null; then
-			log "$1: $2 (pid $pid) ignored SIGTERM for 10 s: killing"
-			kill -KILL "$pid" 2>/dev/null || true
-			for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		fi
-	fi
-}
-
 ovs_stop() { # NAME
 	local name=$1
 	local prefix="vio-bench-$name-$TAG"
 	OVS_DIR=$T/$name
-	ovs_kill "$name" ovs-vswitchd "$name-vswitchd"
-	unset "PID[$name-vswitchd]"
-	ovs_kill "$name" ovsdb-server "$name-db"
-	unset "PID[$name-db]"
+	# both detached, their PIDs recorded by ovs_start
+	stop_name "$name-vswitchd"
+	stop_name "$name-db"
 	rm -rf "$OVS_DIR" "$T/$name.log" "/var/run/dpdk/$prefix"
 	unset OVS_RUNDIR OVS_LOGDIR OVS_DBDIR OVS_SYSCONFDIR OVS_PKGDATADIR
 	# --in-memory leaves no hugepage files; this is for a KILLed vswitchd.

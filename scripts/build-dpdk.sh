@@ -40,6 +40,11 @@ ver=$(dpkg-query -W -f='${Version}' libdpdk-dev 2>/dev/null) ||
 # The cache key: the Debian version, the port count and this script.
 key="dpdk-$ver-p$PORTS-$(sha1sum "$0" | cut -c1-8)"
 PREFIX=$CACHE/$key
+# One build at a time (tests/run and bench/run may both ask): the second
+# waits and then finds the first one's result.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock"
+flock 9
 if [ -f "$PREFIX/.complete" ]; then
 	echo "$PREFIX"
 	exit 0
@@ -57,7 +62,6 @@ NOLIBS+=,jobstats,lpm,member,pipeline,port,table,rawdev,regexdev,rib,gpudev,even
 NOLIBS+=,reorder,power
 NEEDED="null vhost virtio tap af_packet pcap ring bond iavf i40e ice ixgbe e1000"
 
-mkdir -p "$CACHE"
 # kept when the build fails, for its logs; a later run starts afresh
 trap 'if [ $? = 0 ]; then rm -rf "$work"; else say "logs kept in $work"; fi' EXIT
 rm -rf "$CACHE"/.build.*/ 2>/dev/null || true

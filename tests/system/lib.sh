@@ -52,6 +52,8 @@ stop_name() { # NAME [SIGNAL]: stop a process started here and forget it
 	if kill -0 "$pid" 2>/dev/null; then
 		log "$name (pid $pid) ignored SIG$sig for 10 s: killing"
 		kill -KILL "$pid" 2>/dev/null || true
+		# wait reaps children only: a detached daemon (OVS) is watched
+		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	fi
 	wait "$pid" 2>/dev/null || true
 	unset "PID[$name]"
