@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vio_build_config.h"
+
 #define OPT_CONFIG 'f'
 #define OPT_HELP 'h'
 #define OPT_VERSION 'v'
@@ -135,7 +137,7 @@ void vio_cmdline_usage(const char *prog)
 	printf("Usage: %s [options]\n\n"
 	       "Relays traffic between SR-IOV VFs (DPDK ports) and vhost-user virtio devices.\n"
 	       "Options override the configuration file (%s by default).\n\n",
-	       prog, "/etc/default/virtioforwarder");
+	       prog, VIO_SYSCONF_FILE);
 	printf("  %-34s %s\n", "-f, --config=FILE", "configuration file to read");
 	for (size_t i = 0; i < vio_n_vars; i++) {
 		const struct vio_var *v = &vio_vars[i];

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 
 #include "conffile.h"
+#include "vio_build_config.h"
 
 #define DEFAULT_SOCKET_OWNER "libvirt-qemu"
 #define DEFAULT_SOCKET_GROUP "kvm"
@@ -317,7 +318,7 @@ const struct vio_var vio_vars[] = {
 	{NULL, "nodaemon", 'n', VIO_ARG_OPTIONAL, false, NOF, set_nodaemon,
 	 "stay in the foreground; log to stderr (=log_stderr, default) or syslog (=log_syslog)"},
 	{"VIRTIOFWD_PID_DIR", "pid-dir", 'p', VIO_ARG_REQUIRED, false, F(pid_dir), set_path,
-	 "directory of virtio-forwarder.pid when running as a daemon (default /var/run)"},
+	 "directory of virtio-forwarder.pid, locked: one daemon per directory (default /var/run)"},
 	{"VIRTIOFWD_HUGETLBFS_MOUNT_POINT", "huge-dir", 'H', VIO_ARG_REQUIRED, false, F(huge_dir),
 	 set_path, "hugetlbfs mount point (default /mnt/huge)"},
 	{"VIRTIOFWD_HUGEPAGES", "hugepages", 0, VIO_ARG_REQUIRED, false, NOF, set_huge_mode,
@@ -399,7 +400,7 @@ void vio_config_defaults(struct vio_config *c, unsigned max_relays)
 {
 	memset(c, 0, sizeof(*c));
 	c->max_relays = max_relays;
-	snprintf(c->config_file, sizeof(c->config_file), "/etc/default/virtioforwarder");
+	snprintf(c->config_file, sizeof(c->config_file), "%s", VIO_SYSCONF_FILE);
 	vio_parse_cpuset("1,2", &c->worker_cpus, NULL, 0);
 	snprintf(c->worker_cpus_str, sizeof(c->worker_cpus_str), "1,2");
 	c->main_lcore = 0;

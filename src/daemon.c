@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,19 @@
 
 #include "log.h"
 #include "vf_events.h"
+#include "vio_build_config.h"
+
+#ifdef VIO_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#else
+/* Without libsystemd: no service manager to tell. */
+static int sd_notify(int unset_environment, const char *state)
+{
+	(void)unset_environment;
+	(void)state;
+	return 0;
+}
+#endif
 
 static char pidfile[PATH_MAX];
 static int pidfile_fd = -1;
@@ -101,17 +115,44 @@ int vio_daemonize(int *ready_fd)
 	return 0;
 }
 
+/* The service manager (systemd, Type=notify), when NOTIFY_SOCKET names
+ * one: sd_notify() is a no-op otherwise.  A failure to tell it is logged,
+ * never fatal (systemd then times the start out and says why). */
+static void notify_manager(const char *state)
+{
+	int rc = sd_notify(0, state);
+
+	if (rc < 0)
+		VIO_LOG(WARNING, "cannot notify the service manager: %s", strerror(-rc));
+}
+
 void vio_daemon_ready(int ready_fd, int status, const char *msg)
 {
 	char buf[1024];
 	int n;
 
+	if (status == 0) {
+		notify_manager("READY=1\nSTATUS=ready");
+	} else {
+		/* systemd shows STATUS in `systemctl status`; strip what would
+		 * end the assignment early. */
+		n = snprintf(buf, sizeof(buf), "STATUS=startup failed: %s", msg ? msg : "");
+		for (char *c = buf; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		notify_manager(buf);
+	}
 	if (ready_fd < 0)
 		return;
 	n = snprintf(buf, sizeof(buf), "%c%s", status ? '1' : '0', msg ? msg : "");
 	if (write(ready_fd, buf, (size_t)n) < 0)
 		VIO_LOG(WARNING, "cannot report readiness: %s", strerror(errno));
 	close(ready_fd);
+}
+
+void vio_daemon_stopping(void)
+{
+	notify_manager("STOPPING=1\nSTATUS=stopping");
 }
 
 unsigned long vio_raise_fd_limit(void)
@@ -128,36 +169,87 @@ unsigned long vio_raise_fd_limit(void)
 	return rl.rlim_cur == RLIM_INFINITY ? ~0UL : (unsigned long)rl.rlim_cur;
 }
 
+/* The pid file we opened is one we may lock and rewrite: a regular file of
+ * ours with one name.  Where the pid directory is writable by others, a
+ * file planted there (held locked to keep us out, or a hard link to a file
+ * that a truncation would destroy) is refused. */
+static int pidfile_check(int fd, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "cannot stat the pid file %s: %s", pidfile, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1) {
+		snprintf(err, errlen, "the pid file %s is not a regular file of ours with one "
+			 "name (owner uid %u, %lu links): refusing it", pidfile,
+			 (unsigned)st.st_uid, (unsigned long)st.st_nlink);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* After the lock: the file is still the one the path names.  A daemon that
+ * exits unlinks its pid file while holding the lock; one that had opened
+ * the file before would otherwise lock a nameless file and run beside a
+ * third that creates a new one. */
+static bool pidfile_current(int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(pidfile, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 int vio_pidfile_lock(const char *dir, char *err, size_t errlen)
 {
 	char buf[32];
-	int fd, n;
+	int fd, n, rc;
 
 	snprintf(pidfile, sizeof(pidfile), "%s/virtio-forwarder.pid", dir);
-	/* Never through a link: the pid directory may be shared. */
-	fd = open(pidfile, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		int e = errno;
+	for (int attempt = 0;; attempt++) {
+		/* Never through a link: the pid directory may be shared. */
+		fd = open(pidfile, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			int e = errno;
 
-		snprintf(err, errlen, "cannot open the pid file %s: %s", pidfile, strerror(e));
-		pidfile[0] = '\0';
-		return -e;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		int e = errno;
-
-		n = (int)pread(fd, buf, sizeof(buf) - 1, 0);
-		buf[n > 0 ? n : 0] = '\0';
-		buf[strcspn(buf, "\n")] = '\0';
-		if (e == EWOULDBLOCK)
-			snprintf(err, errlen, "another virtio-forwarder (pid %s) is running: it "
-				 "holds %s", buf[0] ? buf : "?", pidfile);
-		else
-			snprintf(err, errlen, "cannot lock the pid file %s: %s", pidfile,
+			snprintf(err, errlen, "cannot open the pid file %s: %s", pidfile,
 				 strerror(e));
-		close(fd);
-		pidfile[0] = '\0';
-		return e == EWOULDBLOCK ? -EBUSY : -e;
+			pidfile[0] = '\0';
+			return -e;
+		}
+		rc = pidfile_check(fd, err, errlen);
+		if (rc) {
+			close(fd);
+			pidfile[0] = '\0';
+			return rc;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			int e = errno;
+
+			n = (int)pread(fd, buf, sizeof(buf) - 1, 0);
+			buf[n > 0 ? n : 0] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+			if (e == EWOULDBLOCK)
+				snprintf(err, errlen, "another virtio-forwarder (pid %s) is "
+					 "running: it holds %s (one daemon per pid directory, "
+					 "--pid-dir)", buf[0] ? buf : "?", pidfile);
+			else
+				snprintf(err, errlen, "cannot lock the pid file %s: %s", pidfile,
+					 strerror(e));
+			close(fd);
+			pidfile[0] = '\0';
+			return e == EWOULDBLOCK ? -EBUSY : -e;
+		}
+		if (pidfile_current(fd))
+			break;
+		close(fd); /* its holder removed it as we locked it: again */
+		if (attempt == 10) {
+			snprintf(err, errlen, "the pid file %s keeps being replaced", pidfile);
+			pidfile[0] = '\0';
+			return -EAGAIN;
+		}
 	}
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)n, 0) != n) {

@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 	vio_config_defaults(&cfg, vio_max_relays());
 	if (vio_cmdline_parse(argc, argv, &cfg, &action, err, sizeof(err))) {
 		fprintf(stderr, "virtio-forwarder: error: %s\n", err);
-		return 1;
+		return VIO_EXIT_CONFIG;
 	}
 	if (action == VIO_CMD_HELP) {
 		vio_cmdline_usage(argv[0]);
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 	    vio_config_validate(&cfg, &online, err, sizeof(err)) ||
 	    vio_eal_plan_memory(&cfg, &plan, err, sizeof(err))) {
 		fprintf(stderr, "virtio-forwarder: error: %s\n", err);
-		return 1;
+		return VIO_EXIT_CONFIG;
 	}
 
 	fd_limit = vio_raise_fd_limit();
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 		VIO_LOG(WARNING, "descriptor limit %lu is low: multiqueue guests need two per "
 			"ring (raise the hard limit, e.g. LimitNOFILE= in the unit)", fd_limit);
 	/* Before anything is touched: a second daemon must change nothing. */
-	if ((cfg.daemonize && vio_pidfile_lock(cfg.pid_dir, err, sizeof(err))) ||
+	if (vio_pidfile_lock(cfg.pid_dir, err, sizeof(err)) ||
 	    vio_control_check(&cfg, err, sizeof(err)))
 		goto fail_early;
 
@@ -204,6 +204,7 @@ int main(int argc, char **argv)
 
 	wait_for_signals(&sigs);
 
+	vio_daemon_stopping();
 	vio_control_stop();
 	vio_stats_log_all();
 	vio_vf_events_stop();

@@ -122,16 +122,18 @@ wait_iface() { # NS IFACE SECONDS
 # daemon_start NAME NS ARGS...: the forwarder in the foreground inside NS,
 # worker CPU 1, main CPU 0, sockets in $SOCKDIR, shared memory.  A second
 # daemon needs its own socket directory: DAEMON_SOCKDIR=DIR daemon_start ...
-# (created here; the EAL file prefix already differs by NAME).
+# (created here; the EAL file prefix and the pid directory, $T/run-NAME,
+# already differ by NAME).
 daemon_start() {
 	local name=$1 ns=$2 sockdir=${DAEMON_SOCKDIR:-$SOCKDIR}
 	shift 2
 	local prefix="vio-$name-$TAG"
 	PREFIXES+=("$prefix")
-	mkdir -p "$sockdir"
+	mkdir -p "$sockdir" "$T/run-$name"
 	: >"$T/$name.log"
 	ip netns exec "$ns" "$VIO_BIN" --config /dev/null --nodaemon --file-prefix "$prefix" \
-		-M 0 -C 1 -V "$sockdir" -u '' -g '' --hugepages=no --memory 256 "$@" \
+		-M 0 -C 1 -V "$sockdir" -u '' -g '' --hugepages=no --memory 256 \
+		--pid-dir "$T/run-$name" "$@" \
 		>>"$T/$name.log" 2>&1 &
 	PID[$name]=$!
 	wait_log "$T/$name.log" "NOTICE main: ready" 30 || fail "$name did not start"

@@ -34,7 +34,8 @@ for _ in $(seq 1 50); do [ -e "$SOCKDIR/virtio-forwarder5.sock.ready" ] && break
 start=$SECONDS
 rc=0
 ip netns exec "$ns" timeout 20 "$VIO_BIN" --config /dev/null --nodaemon --file-prefix "vio-s-$TAG" \
-	-M 0 -C 1 -V "$SOCKDIR" -u '' -g '' --hugepages=no --memory 256 >"$T/s.log" 2>&1 || rc=$?
+	-M 0 -C 1 -V "$SOCKDIR" -u '' -g '' --hugepages=no --memory 256 --pid-dir "$T" \
+	>"$T/s.log" 2>&1 || rc=$?
 PREFIXES+=("vio-s-$TAG")
 [ $rc = 1 ] || fail "start-up next to a full listener: exit status $rc (1 expected, 124 = hung)"
 grep -q "virtio-forwarder5.sock is in use by another process" "$T/s.log" ||

@@ -56,7 +56,7 @@ expect_fail() {
 	next_prefix
 	local out="$tmp/$run_no.out" err="$tmp/$run_no.err"
 
-	timeout 20 "$VIO_BIN" --config "$conf" --nodaemon --file-prefix "$prefix" "$@" \
+	timeout 20 "$VIO_BIN" --config "$conf" --nodaemon --file-prefix "$prefix" --pid-dir "$tmp" "$@" \
 		>"$out" 2>"$err" </dev/null || rc=$?
 	if [ "$rc" -eq 0 ]; then
 		not_ok "$name" "daemon exited 0"
@@ -99,7 +99,7 @@ good_case() {
 	printf '%s' "$GOOD" >"$conf"
 	: >"$out"
 	: >"$err"
-	"$VIO_BIN" --config "$conf" --nodaemon --file-prefix "$prefix" >"$out" 2>"$err" \
+	"$VIO_BIN" --config "$conf" --nodaemon --file-prefix "$prefix" --pid-dir "$tmp" >"$out" 2>"$err" \
 		</dev/null &
 	pid=$!
 	daemon_pids+=("$pid")

@@ -44,7 +44,7 @@ grep "memory:" "$T/da.log" | sed 's/^/    /'
 stop_and_reap da TERM
 
 set +e
-out=$("$VIO_BIN" --config /dev/null --nodaemon --file-prefix "vio-hy-$TAG" -M 0 -C 1 \
+out=$("$VIO_BIN" --config /dev/null --nodaemon --file-prefix "vio-hy-$TAG" -M 0 -C 1 --pid-dir "$T" \
 	-V "$SOCKDIR" -u '' -g '' --hugepages=yes -H "$T/plain" 2>&1)
 rc=$?
 set -e

@@ -25,8 +25,21 @@ for t in port_control stats core_pinner monitor_load config; do
 done
 "$P/$libdir/virtio-forwarder/virtioforwarder_stats.py" --help | grep -q "usage" ||
 	fail "the .py alias does not run the tool"
-[ -f "$P/etc/default/virtioforwarder" ] || [ -f "$root/etc/default/virtioforwarder" ] ||
-	fail "the configuration file is not installed"
+# The configuration file goes where the installed daemon and balancer read
+# it (<sysconfdir>/default: /etc/default for the prefix /usr), and an
+# existing one, an operator's edit, is never overwritten.
+conf=$("$P/sbin/virtio-forwarder" --help | sed -n 's/.*configuration file (\(.*\) by default).*/\1/p')
+[ -n "$conf" ] || fail "the daemon's --help does not name its configuration file"
+[ -f "$root$conf" ] || fail "the daemon reads $conf, but install put nothing there"
+cmp -s "$root$conf" "$VIO_TOP/conf/virtioforwarder" || fail "$conf is not the shipped file"
+"$P/sbin/vio4wd_core_scheduler" --help | grep -q "default $conf" ||
+	fail "the balancer does not read $conf: $("$P/sbin/vio4wd_core_scheduler" --help | grep -- --config)"
+echo "VIRTIOFWD_LOG_LEVEL=7 # edited" >>"$root$conf"
+edited=$(md5sum <"$root$conf")
+meson install -C "$build" --no-rebuild --destdir "$root" >"$T/install2.log" 2>&1 ||
+	fail "second meson install failed: $(tail -5 "$T/install2.log")"
+[ "$(md5sum <"$root$conf")" = "$edited" ] || fail "a second install overwrote the edited $conf"
+log "configuration: $conf (read by daemon and balancer), kept on reinstall"
 units=$P/lib/systemd/system
 for u in virtio-forwarder vio4wd_core_scheduler; do
 	[ -f "$units/$u.service" ] || fail "$u.service not installed"
@@ -34,8 +47,19 @@ for u in virtio-forwarder vio4wd_core_scheduler; do
 	# systemd checks that ExecStart exists: point it into the staging root
 	sed "s#^ExecStart=$prefix#ExecStart=$P#" "$units/$u.service" >"$T/$u.service"
 done
+u=$units/virtio-forwarder.service
+for want in '^Type=notify$' '^RuntimeDirectory=virtio-forwarder$' '^RuntimeDirectoryPreserve=yes$'; do
+	grep -q "$want" "$u" || fail "virtio-forwarder.service lacks $want"
+done
+nofile=$(sed -n 's/^LimitNOFILE=//p' "$u")
+[ "${nofile:-0}" -ge $((64 * 32 * 2 * 2 + 1024)) ] || fail "LimitNOFILE=$nofile: 64 relays x 32 queue pairs need more"
+for want in '^After=virtio-forwarder.service$' '^PartOf=virtio-forwarder.service$'; do
+	grep -q "$want" "$units/vio4wd_core_scheduler.service" || fail "vio4wd_core_scheduler.service lacks $want"
+done
 if command -v systemd-analyze >/dev/null; then
-	systemd-analyze verify "$T/virtio-forwarder.service" "$T/vio4wd_core_scheduler.service" \
+	# --man=no: the pages are installed under the staging root, where man
+	# cannot find them (test_manpages checks them).
+	systemd-analyze verify --man=no "$T/virtio-forwarder.service" "$T/vio4wd_core_scheduler.service" \
 		>"$T/verify.out" 2>&1 || fail "systemd-analyze verify: $(cat "$T/verify.out")"
 	log "systemd-analyze verify: both units accepted"
 else
