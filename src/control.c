@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_lcore.h>
 #include <rte_mempool.h>
 
 #include "ctl_server.h"
@@ -16,7 +15,7 @@
 #include "vf_port.h"
 #include "worker.h"
 
-static int be_relay(unsigned id, struct vio_ctl_relay *out)
+int vio_control_relay(unsigned id, struct vio_ctl_relay *out)
 {
 	const struct vio_relay *r = vio_relay_get(id);
 
@@ -32,11 +31,13 @@ static int be_relay(unsigned id, struct vio_ctl_relay *out)
 	if (r->sock_registered)
 		snprintf(out->socket, sizeof(out->socket), "%s", r->sock_path);
 	out->vf_link = -1;
+	out->vf_port = -1;
 	if (r->has_vf) {
 		struct vio_vf_link l;
 		struct vio_vf_drops drops;
 
 		out->vf = r->vf;
+		out->vf_port = r->port_id;
 		vio_vf_link_get(r->port_id, &l);
 		out->vf_link = l.state;
 		out->vf_speed = l.speed;
@@ -76,7 +77,7 @@ static unsigned be_worker_stats(struct vio_worker_stats *out, unsigned max)
 }
 
 static struct vio_ctl_backend backend = {
-	.relay = be_relay,
+	.relay = vio_control_relay,
 	.add_vf = vio_relay_add_vf,
 	.remove_vf = vio_relay_remove_vf,
 	.add_socket = vio_relay_add_socket,
@@ -136,9 +137,11 @@ int vio_control_start(const struct vio_config *cfg, char *err, size_t errlen)
 		VIO_LOG(NOTICE, "no control endpoint configured: control services off");
 		return 0;
 	}
-	/* Keep the control thread off the workers' CPUs. */
+	/* Keep the control thread on the main CPU, off the workers' ones (the
+	 * CPU, not the main lcore's id: eal.c gives that lcore a spare id when
+	 * the main CPU is a worker's too). */
 	CPU_ZERO(&cpus);
-	CPU_SET(rte_get_main_lcore(), &cpus);
+	CPU_SET(cfg->main_lcore, &cpus);
 	return vio_ctl_server_start(eps, n, cfg->zmq_group, &backend, &cpus, err, errlen);
 }
 

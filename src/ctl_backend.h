@@ -27,6 +27,7 @@ struct vio_ctl_relay {
 	bool vf_started;                   /* the VF port is started */
 	char socket[VIO_CTL_PATH_MAX];     /* "" without socket */
 	struct vio_vf_dev vf;              /* valid when has_vf */
+	int vf_port;                       /* its DPDK port id, -1 without VF */
 	int vf_link;                       /* 1 up, 0 down, -1 unknown */
 	uint32_t vf_speed;                 /* Mb/s, 0 unknown */
 	uint64_t vf_link_changes;
@@ -48,6 +49,26 @@ static inline bool vio_ctl_relay_in_use(const struct vio_ctl_relay *r)
 static inline bool vio_ctl_relay_active(const struct vio_ctl_relay *r)
 {
 	return r->has_vf && r->vf_started && r->vm_connected;
+}
+
+/* A direction's state, by the names of the stats service (RelayState's
+ * internal_state) and of the telemetry commands. */
+static inline const char *vio_ctl_dir_state(const struct vio_ctl_relay *r, int dir)
+{
+	if (dir == VIO_DIR_VF_TO_VM) {
+		if (!r->has_vf)
+			return "NO_VF";
+		if (!r->vf_started)
+			return "VF_ADDED_WAITING_FOR_VM";
+		return r->running[dir] ? "FORWARDING" : "PAUSED";
+	}
+	if (!r->has_socket && !r->vm_connected)
+		return "NO_SOCKET";
+	if (!r->vm_connected)
+		return "WAITING_FOR_VM";
+	if (!r->running[dir])
+		return "PAUSED";
+	return r->has_vf ? "FORWARDING" : "DRAINING_NO_VF";
 }
 
 struct vio_ctl_backend {

@@ -90,26 +90,6 @@ static void stats_tick(const struct vio_ctl_backend *be)
 	}
 }
 
-static const char *vf_to_vm_state(const struct vio_ctl_relay *r)
-{
-	if (!r->has_vf)
-		return "NO_VF";
-	if (!r->vf_started)
-		return "VF_ADDED_WAITING_FOR_VM";
-	return r->running[VIO_DIR_VF_TO_VM] ? "FORWARDING" : "PAUSED";
-}
-
-static const char *vm_to_vf_state(const struct vio_ctl_relay *r)
-{
-	if (!r->has_socket && !r->vm_connected)
-		return "NO_SOCKET";
-	if (!r->vm_connected)
-		return "WAITING_FOR_VM";
-	if (!r->running[VIO_DIR_VM_TO_VF])
-		return "PAUSED";
-	return r->has_vf ? "FORWARDING" : "DRAINING_NO_VF";
-}
-
 /* Everything one RelayState points to. */
 struct relay_msg {
 	RelayState rs;
@@ -160,7 +140,7 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 		m->rs.cpu = &m->cpu;
 
 	m->v2m.active = r->running[VIO_DIR_VF_TO_VM];
-	m->v2m.internal_state = (char *)vf_to_vm_state(r);
+	m->v2m.internal_state = (char *)vio_ctl_dir_state(r, VIO_DIR_VF_TO_VM);
 	SET(m->v2m, pkts_rx_from_vf, a->rx_pkts);
 	SET(m->v2m, bytes_rx_from_vf, a->rx_bytes);
 	SET(m->v2m, pkts_tx_to_vm, a->tx_pkts);
@@ -180,7 +160,7 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 	m->rs.vf_to_vm = &m->v2m;
 
 	m->m2v.active = r->running[VIO_DIR_VM_TO_VF];
-	m->m2v.internal_state = (char *)vm_to_vf_state(r);
+	m->m2v.internal_state = (char *)vio_ctl_dir_state(r, VIO_DIR_VM_TO_VF);
 	SET(m->m2v, pkts_rx_from_vm, b->rx_pkts);
 	SET(m->m2v, bytes_rx_from_vm, b->rx_bytes);
 	SET(m->m2v, pkts_tx_to_vf, b->tx_pkts);

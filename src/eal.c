@@ -3,10 +3,13 @@
 #include "eal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -89,6 +92,71 @@ int vio_eal_plan_memory(const struct vio_config *c, struct vio_mem_plan *plan, c
 	return 0;
 }
 
+/* rte_eal_init with the runtime directory (and the telemetry socket in it)
+ * made for root only: EAL creates the directory 0700 and binds the socket
+ * with the process umask, here 077 (socket 0700).  The directory is
+ * /var/run/dpdk/<file prefix> whatever the environment: DPDK would move it
+ * under $RUNTIME_DIRECTORY, which the systemd unit sets for our own files,
+ * where dpdk-telemetry.py -f <prefix> would not look.  Called before any
+ * thread of ours exists; the environment is restored afterwards (EAL's
+ * threads, running by then, read none of it). */
+static int eal_init_private(int argc, char **argv)
+{
+	char *saved = getenv("RUNTIME_DIRECTORY");
+	mode_t old_mask;
+	int rc;
+
+	if (saved) {
+		saved = strdup(saved);
+		unsetenv("RUNTIME_DIRECTORY");
+	}
+	old_mask = umask(077);
+	rc = rte_eal_init(argc, argv);
+	umask(old_mask);
+	if (saved) {
+		setenv("RUNTIME_DIRECTORY", saved, 1);
+		free(saved);
+	}
+	return rc;
+}
+
+/* A runtime directory that already existed keeps its mode through EAL's
+ * mkdir: make it 0700 (only root may create one under /var/run/dpdk, but
+ * with a looser mode a local user could reach the telemetry socket), and
+ * refuse one that is not ours.  0, or -1 with err. */
+static int runtime_dir_private(char *err, size_t errlen)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+	struct stat st;
+	int fd, rc = 0;
+
+	if (!dir[0])
+		return 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		snprintf(err, errlen, "DPDK runtime directory %s: %s", dir, strerror(errno));
+		rc = -1;
+	} else if (st.st_uid != geteuid()) {
+		snprintf(err, errlen, "DPDK runtime directory %s belongs to uid %u, not to us: "
+			 "remove it", dir, (unsigned)st.st_uid);
+		rc = -1;
+	} else if (st.st_mode & 077) {
+		if (fchmod(fd, 0700)) {
+			snprintf(err, errlen, "DPDK runtime directory %s: cannot make it private "
+				 "(mode %03o): %s", dir, (unsigned)(st.st_mode & 0777),
+				 strerror(errno));
+			rc = -1;
+		} else {
+			VIO_LOG(WARNING, "DPDK runtime directory %s was mode %03o: now 0700 (its "
+				"telemetry socket is for root only)", dir,
+				(unsigned)(st.st_mode & 0777));
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 #define MAX_ARGS 32
 
 int vio_eal_init(const struct vio_config *c, const char *prog, const struct vio_mem_plan *plan,
@@ -116,10 +184,11 @@ int vio_eal_init(const struct vio_config *c, const char *prog, const struct vio_
 	ARG("--main-lcore=%u", main_id);
 	ARG("--file-prefix=%s", c->file_prefix);
 	ARG("--no-shconf");
-	ARG("--no-telemetry");
 	ARG("-a");
 	ARG(NO_PCI_DEVICE);
 	ARG("--log-level=%d", dpdk_level);
+	/* not the warning that no legacy (v1) telemetry socket is made */
+	ARG("--log-level=lib.telemetry:%d", c->log_level >= 7 ? RTE_LOG_DEBUG : RTE_LOG_ERR);
 	if (plan->hugepages) {
 		ARG("--huge-dir=%s", c->huge_dir);
 		ARG("--huge-unlink");
@@ -135,10 +204,14 @@ int vio_eal_init(const struct vio_config *c, const char *prog, const struct vio_
 
 	if (!c->log_syslog)
 		rte_openlog_stream(stderr);
-	rc = rte_eal_init(argc, argv);
+	rc = eal_init_private(argc, argv);
 	if (rc < 0) {
 		snprintf(err, errlen, "DPDK initialisation failed: %s (see the EAL messages above)",
 			 rte_strerror(rte_errno));
+		return -1;
+	}
+	if (runtime_dir_private(err, errlen)) {
+		rte_eal_cleanup();
 		return -1;
 	}
 	return 0;

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "relay.h"
 #include "stats.h"
+#include "telemetry.h"
 #include "vf_events.h"
 #include "vf_port.h"
 #include "vhost.h"
@@ -192,6 +193,7 @@ int main(int argc, char **argv)
 	vio_vf_events_start();
 	if (start_relays(err, sizeof(err)) || vio_control_start(&cfg, err, sizeof(err)))
 		goto fail_relays;
+	vio_telemetry_init(); /* not fatal: logged */
 	{
 		struct rte_malloc_socket_stats ms;
 
@@ -206,6 +208,7 @@ int main(int argc, char **argv)
 
 	vio_daemon_stopping();
 	vio_control_stop();
+	vio_telemetry_fini();
 	vio_stats_log_all();
 	vio_vf_events_stop();
 	vio_relays_fini();

@@ -238,6 +238,20 @@ FRAMES="python3 $VIO_TOP/tests/tools/frames.py"
 TOOLS=${VIO_TOOLS:-$(dirname "$VIO_BIN")/../tools}
 ZMQ_RAW=$(dirname "$VIO_BIN")/../tests/zmq_raw
 
+# relay_up DAEMON RELAY NSVF NSVM [SECONDS]: the tests' topology up, once
+# daemon_start and vm_start ran: relay RELAY's VM connected, the tap "VF"
+# vf0 in NSVF and the VM's tap vm0 in NSVM up, a frame across each way.
+relay_up() {
+	local nsvf=$3 nsvm=$4
+	wait_log "$T/$1.log" "relay $2: VM connected" "${5:-20}" || fail "VM did not connect"
+	wait_iface "$nsvf" vf0 20 || fail "vf0 missing"
+	wait_iface "$nsvm" vm0 20 || fail "vm0 missing"
+	ip netns exec "$nsvf" ip link set vf0 up
+	ip netns exec "$nsvm" ip link set vm0 up
+	path_ready "$nsvf" vf0 "$nsvm" vm0 30 || fail "no frame crosses VF->VM"
+	path_ready "$nsvm" vm0 "$nsvf" vf0 30 || fail "no frame crosses VM->VF"
+}
+
 # path_ready NS_SRC IF_SRC NS_DST IF_DST SECONDS: send probe frames until one
 # crosses (the VM's driver may still be posting its buffers after connecting).
 path_ready() {

@@ -20,14 +20,7 @@ layouts=(
 run_layout() {
 	daemon_start d "$nsvf" -P "net_tap0,iface=vf0=1" $dargs
 	vm_start vm "$nsvm" "$sock" "$vmargs"
-	wait_log "$T/d.log" "relay 1: VM connected" 20 || fail "VM did not connect"
-	for pair in "$nsvf vf0" "$nsvm vm0"; do
-		set -- $pair
-		wait_iface "$1" "$2" 20 || fail "$2 missing"
-		ip netns exec "$1" ip link set "$2" up
-	done
-	path_ready "$nsvf" vf0 "$nsvm" vm0 30 || fail "no frame crosses VF->VM"
-	path_ready "$nsvm" vm0 "$nsvf" vf0 30 || fail "no frame crosses VM->VF"
+	relay_up d 1 "$nsvf" "$nsvm"
 	before=$(relay_stats d 1)
 	wbefore=$(worker_stats d)
 
