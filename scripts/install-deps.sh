@@ -14,6 +14,7 @@ pkgs=(
 	python3 python3-matplotlib                     # system tests (frames, HTTP); benchmark plots
 	openvswitch-switch-dpdk                        # benchmark: OVS-DPDK as a second reference
 	qemu-system-x86 busybox-static cpio xz-utils   # system tests: a real Linux guest
+	scdoc man-db groff-base                        # manual pages (docs/man): build; test_manpages renders them
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -65,4 +65,19 @@ if command -v systemd-analyze >/dev/null; then
 else
 	log "systemd-analyze not installed: units checked for ExecStart only"
 fi
+# Manual pages (docs/man; their content: test_manpages): each
+# docs/man/<name>.<section>.scd as <prefix>/share/man/man<section>/<name>.<section>,
+# uncompressed (the Debian packaging compresses them).
+n=0
+for s in "$VIO_TOP"/docs/man/*.scd; do
+	p=$(basename "$s" .scd)
+	f=$P/share/man/man${p##*.}/$p
+	[ -s "$f" ] || fail "manual page $p not installed as ${f#"$root"}"
+	grep -q '^\.TH ' "$f" || fail "${f#"$root"} is not a roff page"
+	n=$((n + 1))
+done
+for d in man1 man5 man8; do
+	ls "$P/share/man/$d/"* >/dev/null 2>&1 || fail "no manual page in $prefix/share/man/$d"
+done
+log "manual pages: $n in $prefix/share/man/man{1,5,8}"
 log "install layout: ok"
