@@ -14,6 +14,8 @@ pkgs=(
 	python3 python3-matplotlib                     # system tests (frames, HTTP); benchmark plots
 	openvswitch-switch-dpdk                        # benchmark: OVS-DPDK as a second reference
 	qemu-system-x86 busybox-static cpio xz-utils   # system tests: a real Linux guest
+	libmicrohttpd-dev                              # virtioforwarder_exporter: the /metrics HTTP server
+	prometheus curl                                # test_exporter: promtool check metrics, scrapes
 	scdoc man-db groff-base                        # manual pages (docs/man): build; test_manpages renders them
 )
 missing=()
@@ -33,12 +35,18 @@ apt-get update -qq
 # benchmark runs a private instance (bench/ovs.sh), so the package is
 # installed with service starts refused (a policy-rc.d answering 101, unless
 # the machine has its own) and, under systemd, its units left disabled when
-# this script is what brought them.
+# this script is what brought them.  The same holds for prometheus, wanted
+# only for promtool: its scripts would start a Prometheus server scraping
+# the host.
 prc=/usr/sbin/policy-rc.d
 ours_prc=0
 new_ovs=0
-for p in "${missing[@]}"; do [ "$p" != openvswitch-switch-dpdk ] || new_ovs=1; done
-if [ $new_ovs = 1 ] && [ ! -e $prc ]; then
+new_prom=0
+for p in "${missing[@]}"; do
+	[ "$p" != openvswitch-switch-dpdk ] || new_ovs=1
+	[ "$p" != prometheus ] || new_prom=1
+done
+if [ $((new_ovs + new_prom)) -gt 0 ] && [ ! -e $prc ]; then
 	printf '#!/bin/sh\nexit 101\n' >$prc
 	chmod 755 $prc
 	ours_prc=1
@@ -50,5 +58,8 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=
 if [ $new_ovs = 1 ] && [ -d /run/systemd/system ]; then
 	systemctl disable --now openvswitch-switch.service ovs-vswitchd.service \
 		ovsdb-server.service >/dev/null 2>&1 || true
+fi
+if [ $new_prom = 1 ] && [ -d /run/systemd/system ]; then
+	systemctl disable --now prometheus.service >/dev/null 2>&1 || true
 fi
 echo "install-deps: done"

@@ -19,7 +19,8 @@ enum { VIO_EXIT_OK = 0, VIO_EXIT_ERROR_REPLY = 1, VIO_EXIT_USAGE = 2, VIO_EXIT_N
 /* Send msg to endpoint ep and wait up to timeout_ms for the reply, which is
  * unpacked with desc.  Returns the reply (free with
  * protobuf_c_message_free_unpacked) or NULL after printing why to stderr
- * (prog: the tool's name). */
+ * (prog: the tool's name; NULL: quiet, for a caller that reports on its
+ * own). */
 ProtobufCMessage *vio_call(const char *prog, const char *ep, const ProtobufCMessage *msg,
 			   const ProtobufCMessageDescriptor *desc, int timeout_ms);
 

@@ -23,6 +23,7 @@ for t in port_control stats core_pinner monitor_load config; do
 		[ -L "$l" ] && [ -x "$l" ] || fail "$libdir/virtio-forwarder/$n missing or dangling"
 	done
 done
+[ -x "$P/bin/virtioforwarder_exporter" ] || fail "bin/virtioforwarder_exporter not installed"
 "$P/$libdir/virtio-forwarder/virtioforwarder_stats.py" --help | grep -q "usage" ||
 	fail "the .py alias does not run the tool"
 # The configuration file goes where the installed daemon and balancer read
@@ -41,9 +42,9 @@ meson install -C "$build" --no-rebuild --destdir "$root" >"$T/install2.log" 2>&1
 [ "$(md5sum <"$root$conf")" = "$edited" ] || fail "a second install overwrote the edited $conf"
 log "configuration: $conf (read by daemon and balancer), kept on reinstall"
 units=$P/lib/systemd/system
-for u in virtio-forwarder vio4wd_core_scheduler; do
+for u in virtio-forwarder vio4wd_core_scheduler virtioforwarder-exporter; do
 	[ -f "$units/$u.service" ] || fail "$u.service not installed"
-	grep -q "^ExecStart=$prefix/sbin/" "$units/$u.service" || fail "$u.service: ExecStart $(grep ExecStart "$units/$u.service")"
+	grep -q "^ExecStart=$prefix/s\?bin/" "$units/$u.service" || fail "$u.service: ExecStart $(grep ExecStart "$units/$u.service")"
 	# systemd checks that ExecStart exists: point it into the staging root
 	sed "s#^ExecStart=$prefix#ExecStart=$P#" "$units/$u.service" >"$T/$u.service"
 done
@@ -60,8 +61,8 @@ if command -v systemd-analyze >/dev/null; then
 	# --man=no: the pages are installed under the staging root, where man
 	# cannot find them (test_manpages checks them).
 	systemd-analyze verify --man=no "$T/virtio-forwarder.service" "$T/vio4wd_core_scheduler.service" \
-		>"$T/verify.out" 2>&1 || fail "systemd-analyze verify: $(cat "$T/verify.out")"
-	log "systemd-analyze verify: both units accepted"
+		"$T/virtioforwarder-exporter.service" >"$T/verify.out" 2>&1 || fail "systemd-analyze verify: $(cat "$T/verify.out")"
+	log "systemd-analyze verify: the three units accepted"
 else
 	log "systemd-analyze not installed: units checked for ExecStart only"
 fi
