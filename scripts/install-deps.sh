@@ -17,6 +17,7 @@ pkgs=(
 	libmicrohttpd-dev                              # virtioforwarder_exporter: the /metrics HTTP server
 	prometheus curl                                # test_exporter: promtool check metrics, scrapes
 	scdoc man-db groff-base                        # manual pages (docs/man): build; test_manpages renders them
+	debhelper dpkg-dev lintian git systemd         # Debian package (debian/): build, check; test_package: tree copy, systemd-analyze, systemd.pc
 )
 missing=()
 for p in "${pkgs[@]}"; do
