@@ -86,7 +86,10 @@ for f in /usr/sbin/virtio-forwarder /usr/sbin/vio4wd_core_scheduler $CONF \
 done
 ! grep -q '^/usr/lib/systemd/system/' "$T/files" || fail "units in /usr/lib/systemd/system (bookworm: /lib)"
 [ "$(dpkg-deb -I "$deb" conffiles)" = "$CONF" ] || fail "conffiles: $(dpkg-deb -I "$deb" conffiles)"
-dpkg-deb -f "$deb" Depends | grep -q 'librte-mempool-ring[0-9]' || fail "no DPDK drivers in Depends"
+dpkg-deb -f "$deb" Depends | grep -q 'librte-mempool-ring[0-9]' || fail "no DPDK mempool driver in Depends"
+# NIC drivers recommended, as the guide's packages did (section 5.2)
+dpkg-deb -f "$deb" Recommends | grep -q 'librte-net-iavf[0-9]' || fail "no VF drivers in Recommends"
+! dpkg-deb -f "$deb" Depends | grep -q 'librte-net-' || fail "NIC drivers in Depends"
 # Enabled, not started at installation; restarted on upgrade only if running;
 # stopped on removal.
 dpkg-deb -I "$deb" postinst >"$T/postinst"
