@@ -312,7 +312,7 @@ const struct vio_var vio_vars[] = {
 	{"VIRTIOFWD_CPU_MASK", "cpus", 'C', VIO_ARG_REQUIRED, false, NOF, set_cpus,
 	 "worker CPUs: a list (1,2 or 1-3) or a hex mask (0x6)"},
 	{"VIRTIOFWD_MASTER_LCORE", "master-lcore", 'M', VIO_ARG_REQUIRED, false, NOF, set_lcore,
-	 "CPU of the main (control) thread, not a worker CPU (default 0)"},
+	 "CPU of the main (control) thread; may be a worker CPU (default 0)"},
 	{"VIRTIOFWD_LOG_LEVEL", "loglevel", 'l', VIO_ARG_REQUIRED, false, NOF, set_loglevel,
 	 "log threshold 0-7, least to most verbose (default 6)"},
 	{NULL, "nodaemon", 'n', VIO_ARG_OPTIONAL, false, NOF, set_nodaemon,
