@@ -201,6 +201,15 @@ int vio_eal_init(const struct vio_config *c, const char *prog, const struct vio_
 		ARG("--vfio-vf-token=%s", c->vfio_token);
 	argv[argc] = NULL;
 #undef ARG
+	if (vio_log_level() >= VIO_LL_DEBUG) {
+		char line[MAX_ARGS * 64];
+		size_t len = 0;
+
+		line[0] = '\0';
+		for (int i = 1; i < argc && len < sizeof(line); i++)
+			len += (size_t)snprintf(line + len, sizeof(line) - len, " %s", argv[i]);
+		VIO_LOG(DEBUG, "EAL arguments:%s", line);
+	}
 
 	if (!c->log_syslog)
 		rte_openlog_stream(stderr);

@@ -169,11 +169,35 @@ static bool name_is(const struct sockaddr_un *sun, socklen_t len, const char *pa
 struct find {
 	const char *path;
 	bool listening;       /* our listener bound to path, else a connection to it */
+	gid_t group;          /* connections: the group asked about */
 	int fd;
 	unsigned count;
 	struct vio_sock_peer peer;
 	bool peer_mixed;      /* several connections with different peers */
 };
+
+/* Whether group is among the supplementary groups of the peer of the
+ * connection fd (SO_PEERGROUPS); false when the kernel cannot tell. */
+static bool peer_has_group(int fd, gid_t group)
+{
+	gid_t small[64], *g = small;
+	socklen_t len = sizeof(small);
+	bool found = false;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len) != 0) {
+		if (errno != ERANGE || !(g = malloc(len)) ||
+		    getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len) != 0) {
+			if (g != small)
+				free(g);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < len / sizeof(gid_t); i++)
+		found = found || g[i] == group;
+	if (g != small)
+		free(g);
+	return found;
+}
 
 static int match_fd(int fd, void *arg)
 {
@@ -194,21 +218,26 @@ static int match_fd(int fd, void *arg)
 	if (!f->listening) {
 		struct ucred cred;
 		socklen_t clen = sizeof(cred);
+		bool in_group;
 
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0)
 			return 0;
-		if (f->count && (f->peer.uid != cred.uid || f->peer.gid != cred.gid))
+		in_group = f->group != (gid_t)-1 &&
+			   (cred.gid == f->group || peer_has_group(fd, f->group));
+		if (f->count && (f->peer.uid != cred.uid || f->peer.gid != cred.gid ||
+				 f->peer.in_group != in_group))
 			f->peer_mixed = true;
-		f->peer = (struct vio_sock_peer){cred.pid, cred.uid, cred.gid};
+		f->peer = (struct vio_sock_peer){cred.pid, cred.uid, cred.gid, in_group};
 	}
 	f->fd = fd;
 	f->count++;
 	return 0;
 }
 
-int vio_sock_peer_of(const char *path, struct vio_sock_peer *peer, char *err, size_t errlen)
+int vio_sock_peer_of(const char *path, gid_t group, struct vio_sock_peer *peer, char *err,
+		     size_t errlen)
 {
-	struct find f = {.path = path, .listening = false, .fd = -1};
+	struct find f = {.path = path, .listening = false, .group = group, .fd = -1};
 	int rc = each_socket(match_fd, &f);
 
 	if (rc)

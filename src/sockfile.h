@@ -46,12 +46,16 @@ struct vio_sock_peer {
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
+	bool in_group; /* gid, or one of its supplementary groups, is the group asked for */
 };
 
 /* The credentials of the process listening at path, as seen through this
- * process's connected stream socket(s) to it (SO_PEERCRED).  -ENOENT when
- * this process has no connection to path. */
-int vio_sock_peer_of(const char *path, struct vio_sock_peer *peer, char *err, size_t errlen);
+ * process's connected stream socket(s) to it (SO_PEERCRED, and
+ * SO_PEERGROUPS for its supplementary groups: both as they were when it
+ * called listen()), and whether it is in group (-1: none asked).  -ENOENT
+ * when this process has no connection to path. */
+int vio_sock_peer_of(const char *path, gid_t group, struct vio_sock_peer *peer, char *err,
+		     size_t errlen);
 
 /* mkdir -p dir: missing parents 0755, the last directory created 0700,
  * then given group gid (-1: unchanged) and mode, so that it is never open

@@ -56,17 +56,18 @@ static struct vio_relay *relay_of(int vid)
 
 /* Client mode: the daemon (root) connects to whatever listens at the path.
  * Serve only a peer running as root, as us, as the socket owner or in the
- * socket group: anyone else who got there first (a squatter in a shared
- * directory) is refused and gets nothing. */
+ * socket group (as its group or a supplementary one: libvirt starts QEMU
+ * with the groups of its user): anyone else who got there first (a
+ * squatter in a shared directory) is refused and gets nothing. */
 static bool peer_allowed(const char *path, char *why, size_t whylen)
 {
 	struct vio_sock_peer p;
-	int rc = vio_sock_peer_of(path, &p, why, whylen);
+	int rc = vio_sock_peer_of(path, sock_gid, &p, why, whylen);
 
 	if (rc)
 		return false;
 	if (p.uid == 0 || p.uid == geteuid() || (sock_uid != (uid_t)-1 && p.uid == sock_uid) ||
-	    (sock_gid != (gid_t)-1 && p.gid == sock_gid))
+	    p.in_group)
 		return true;
 	snprintf(why, whylen, "the listener (pid %d, uid %u, gid %u) is not root, the "
 		 "socket owner or in the socket group", (int)p.pid, (unsigned)p.uid,

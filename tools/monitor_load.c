@@ -1,7 +1,10 @@
 /* virtioforwarder_monitor_load: a live bar per worker CPU showing the
  * packets per second it relays (user's guide sections 9, 14).  The load of a
  * CPU is the sum, over the relay directions it serves, of the packets it
- * receives per second, measured by the daemon over each poll window. */
+ * receives per second, measured by the daemon over each poll window; after
+ * the bar, the share of the worker's cycles spent on passes that moved
+ * packets (its busy share) over the same period, from the workers' cycle
+ * accounting (a daemon without it, such as the original, shows n/a). */
 #include <getopt.h>
 #include <stdbool.h>
 #include <math.h>
@@ -29,12 +32,36 @@ static void usage(FILE *f)
 		"exit: 0 ok, 2 bad usage, 3 no reply\n");
 }
 
+/* A worker's cycle counters in one reply. */
+struct cycles {
+	bool valid;
+	uint64_t busy, total;
+};
+
+static void take_cycles(const unsigned *cpus, unsigned n, const Virtioforwarder__StatsResponse *st,
+			struct cycles *out)
+{
+	for (unsigned w = 0; w < n; w++) {
+		out[w].valid = false;
+		for (size_t i = 0; i < st->n_worker; i++) {
+			const Virtioforwarder__WorkerState *ws = st->worker[i];
+
+			if (ws->cpu != cpus[w])
+				continue;
+			out[w].valid = true;
+			out[w].busy = ws->busy_cycles;
+			out[w].total = ws->busy_cycles + ws->idle_cycles + ws->sleep_cycles;
+		}
+	}
+}
+
 static void draw(const unsigned *cpus, unsigned n, const Virtioforwarder__StatsResponse *st,
-		 double full_mpps, bool tty)
+		 const struct cycles *prev, const struct cycles *now, double full_mpps, bool tty)
 {
 	if (tty)
 		fputs("\033[H\033[2J", stdout);
-	printf("CPU loads (Mpps relayed; a full bar is %.1f Mpps)\n", full_mpps);
+	printf("CPU loads (Mpps relayed, a full bar is %.1f Mpps; busy share of the CPU's "
+	       "cycles)\n", full_mpps);
 	for (unsigned w = 0; w < n; w++) {
 		double pps = 0;
 		long len;
@@ -55,7 +82,13 @@ static void draw(const unsigned *cpus, unsigned n, const Virtioforwarder__StatsR
 		printf("CPU%u: ", cpus[w]);
 		for (long k = 0; k < len; k++)
 			putchar('-');
-		printf("%*s %.3f\n", (int)(BAR_WIDTH - len), "", pps / 1e6);
+		printf("%*s %.3f Mpps", (int)(BAR_WIDTH - len), "", pps / 1e6);
+		if (prev[w].valid && now[w].valid && now[w].total > prev[w].total &&
+		    now[w].busy >= prev[w].busy)
+			printf(", busy %.1f%%\n", 100.0 * (double)(now[w].busy - prev[w].busy) /
+							   (double)(now[w].total - prev[w].total));
+		else
+			printf(", busy n/a\n");
 	}
 	fflush(stdout);
 }
@@ -75,6 +108,8 @@ int main(int argc, char **argv)
 	const char *sched_ep = VIO_DEFAULT_EP_DIR "core_sched";
 	double interval = 2.0, full = 10.0;
 	unsigned cpus[VIO_MAX_WORKERS], n_cpus;
+	static struct cycles prev[VIO_MAX_WORKERS], now[VIO_MAX_WORKERS];
+	Virtioforwarder__StatsResponse *st;
 	bool tty = isatty(STDOUT_FILENO);
 	long count = 0;
 	char *end;
@@ -124,14 +159,20 @@ int main(int argc, char **argv)
 	}
 	if (vio_get_workers(PROG, sched_ep, cpus, &n_cpus))
 		return VIO_EXIT_NO_REPLY;
+	/* The workers' cycles now: the first busy share starts here. */
+	st = vio_get_relays(PROG, stats_ep, 0);
+	if (!st)
+		return VIO_EXIT_NO_REPLY;
+	take_cycles(cpus, n_cpus, st, prev);
+	protobuf_c_message_free_unpacked(&st->base, NULL);
 	for (long i = 0; count == 0 || i < count; i++) {
 		/* The daemon measures over the whole interval: no sleep needed. */
-		Virtioforwarder__StatsResponse *st =
-			vio_get_relays(PROG, stats_ep, (unsigned)(interval * 1000));
-
+		st = vio_get_relays(PROG, stats_ep, (unsigned)(interval * 1000));
 		if (!st)
 			return VIO_EXIT_NO_REPLY;
-		draw(cpus, n_cpus, st, full, tty);
+		take_cycles(cpus, n_cpus, st, now);
+		draw(cpus, n_cpus, st, prev, now, full, tty);
+		memcpy(prev, now, sizeof(prev));
 		protobuf_c_message_free_unpacked(&st->base, NULL);
 	}
 	return VIO_EXIT_OK;

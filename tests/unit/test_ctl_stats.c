@@ -96,6 +96,8 @@ static void test_relay_state(void **state)
 	r = call(&req);
 	s = r->relay[0];
 	assert_true(s->active);
+	/* ident (field 3): unset, as the original leaves it ("TBA"). */
+	assert_null(s->ident);
 	assert_int_equal(s->socket_id, 0);
 	assert_string_equal(s->vhost->vhost_socket_name, "/tmp/vf2.sock");
 	assert_string_equal(s->vf->pci_addr_str, "0000:05:08.1");

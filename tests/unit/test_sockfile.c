@@ -2,9 +2,11 @@
  * (nothing, a stale socket, a listener, a listener with a full backlog, a
  * datagram socket, a symlink, a file), that only stale stream sockets are
  * removed, that ownership changes act on our listener's socket and never on
- * what a link points to, and that a connection's peer is found. */
+ * what a link points to, and that a connection's peer is found, with its
+ * group and supplementary groups. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,11 +203,43 @@ static void peer_of_a_connection(void **state)
 	struct vio_sock_peer p;
 	int l = bound(path, SOCK_STREAM, 4), c = socket(AF_UNIX, SOCK_STREAM, 0);
 
-	assert_int_equal(vio_sock_peer_of(path, &p, err, sizeof(err)), -ENOENT);
+	assert_int_equal(vio_sock_peer_of(path, (gid_t)-1, &p, err, sizeof(err)), -ENOENT);
 	assert_int_equal(connect(c, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(vio_sock_peer_of(path, &p, err, sizeof(err)), 0);
+	assert_int_equal(vio_sock_peer_of(path, (gid_t)-1, &p, err, sizeof(err)), 0);
 	assert_int_equal(p.pid, getpid());
 	assert_int_equal(p.uid, geteuid());
+	assert_int_equal(p.gid, getegid());
+	assert_false(p.in_group);
+	assert_int_equal(vio_sock_peer_of(path, getegid(), &p, err, sizeof(err)), 0);
+	assert_true(p.in_group);
+	assert_int_equal(vio_sock_peer_of(path, getegid() + 4242, &p, err, sizeof(err)), 0);
+	assert_false(p.in_group);
+	close(c);
+	close(l);
+}
+
+/* A listener in a group through a supplementary group only (as libvirt
+ * starts QEMU): the groups are those it had at listen(), not later ones. */
+static void peer_in_a_supplementary_group(void **state)
+{
+	struct sockaddr_un sun = addr(path);
+	struct vio_sock_peer p;
+	gid_t saved[256], extra = getegid() + 4242, other = getegid() + 4343;
+	int n = getgroups(256, saved), l, c;
+
+	assert_true(n >= 0);
+	if (setgroups(1, &extra) != 0)
+		skip(); /* not root */
+	l = bound(path, SOCK_STREAM, 4);
+	assert_int_equal(setgroups(1, &other), 0);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(c, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(vio_sock_peer_of(path, extra, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.gid, getegid());
+	assert_true(p.in_group);
+	assert_int_equal(vio_sock_peer_of(path, other, &p, err, sizeof(err)), 0);
+	assert_false(p.in_group);
+	assert_int_equal(setgroups((size_t)n, saved), 0);
 	close(c);
 	close(l);
 }
@@ -258,6 +292,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(secure_refuses_another_socket, setup, teardown),
 		cmocka_unit_test_setup_teardown(peer_of_a_connection, setup, teardown),
+		cmocka_unit_test_setup_teardown(peer_in_a_supplementary_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(shared_directories, setup, teardown),
 		cmocka_unit_test_setup_teardown(dir_make, setup, teardown),
 	};
