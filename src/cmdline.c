@@ -20,7 +20,21 @@ struct pending {
 	const char *value;
 };
 
-static int build_options(struct option *longopts, char *shortopts)
+/* A second long name of an earlier option (the original's name): it shares
+ * the short letter, and so getopt's code. */
+static bool is_alias(size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (vio_vars[i].opt_short && vio_vars[j].opt_long &&
+		    vio_vars[j].opt_short == vio_vars[i].opt_short)
+			return true;
+	return false;
+}
+
+/* long_vars[k]: the variable of longopts[k] (NULL for --config, --help,
+ * --version), so that a message names the long option given. */
+static int build_options(struct option *longopts, const struct vio_var **long_vars,
+			 char *shortopts)
 {
 	size_t n = 0, s = 0;
 
@@ -33,10 +47,13 @@ static int build_options(struct option *longopts, char *shortopts)
 
 		if (!v->opt_long)
 			continue;
+		long_vars[n] = v;
+		/* An alias has its option's code: "--pid" is then no ambiguous
+		 * abbreviation of --pid-dir and --pid-path. */
 		longopts[n++] = (struct option){v->opt_long, has_arg, NULL,
 						v->opt_short ? v->opt_short
 							     : OPT_LONG_BASE + (int)i};
-		if (v->opt_short) {
+		if (v->opt_short && !is_alias(i)) {
 			shortopts[s++] = (char)v->opt_short;
 			if (v->arg != VIO_ARG_NONE)
 				shortopts[s++] = ':';
@@ -44,6 +61,7 @@ static int build_options(struct option *longopts, char *shortopts)
 				shortopts[s++] = ':';
 		}
 	}
+	long_vars[n] = long_vars[n + 1] = long_vars[n + 2] = NULL;
 	longopts[n++] = (struct option){"config", required_argument, NULL, OPT_CONFIG};
 	longopts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
 	longopts[n++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
@@ -66,13 +84,14 @@ int vio_cmdline_parse(int argc, char **argv, struct vio_config *c,
 		      enum vio_cmdline_action *action, char *err, size_t errlen)
 {
 	struct option longopts[MAX_OPTS];
+	const struct vio_var *long_vars[MAX_OPTS];
 	char shortopts[3 * MAX_OPTS];
 	struct pending *items;
 	size_t nitems = 0, max_items = 1;
-	int code, rc = -1;
+	int code, li = -1, rc = -1;
 
 	*action = VIO_CMD_RUN;
-	build_options(longopts, shortopts);
+	build_options(longopts, long_vars, shortopts);
 	/* Grouped short options ("-dJi") give one item per letter: at most
 	 * one per character of the arguments. */
 	for (int i = 1; i < argc; i++)
@@ -84,9 +103,12 @@ int vio_cmdline_parse(int argc, char **argv, struct vio_config *c,
 	}
 	opterr = 0;
 	optind = 0; /* 0, not 1: also resets glibc's position inside a word */
-	while ((code = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	while ((code = getopt_long(argc, argv, shortopts, longopts, &li)) != -1) {
 		const struct vio_var *v;
+		const char *value = optarg;
+		int idx = li; /* the long option matched, or -1 */
 
+		li = -1;
 		switch (code) {
 		case OPT_HELP:
 			*action = VIO_CMD_HELP;
@@ -107,12 +129,17 @@ int vio_cmdline_parse(int argc, char **argv, struct vio_config *c,
 			snprintf(err, errlen, "unknown option %s (see --help)", argv[optind - 1]);
 			goto out;
 		}
-		v = var_for_code(code);
+		v = idx >= 0 && long_vars[idx] ? long_vars[idx] : var_for_code(code);
 		if (!v) {
 			snprintf(err, errlen, "unknown option %s (see --help)", argv[optind - 1]);
 			goto out;
 		}
-		items[nitems++] = (struct pending){v, optarg};
+		/* An optional value may also be the next argument ("-u root"):
+		 * a word that is no option would be refused anyway. */
+		if (v->arg == VIO_ARG_OPTIONAL && !value && optind < argc &&
+		    argv[optind][0] != '-')
+			value = argv[optind++];
+		items[nitems++] = (struct pending){v, value};
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument \"%s\" (see --help)", argv[optind]);
@@ -126,6 +153,7 @@ int vio_cmdline_parse(int argc, char **argv, struct vio_config *c,
 	for (size_t i = 0; i < nitems; i++)
 		if (vio_config_set(c, items[i].var, items[i].value, true, err, errlen))
 			goto out;
+	vio_config_finish(c);
 	rc = 0;
 out:
 	free(items);
@@ -141,20 +169,20 @@ void vio_cmdline_usage(const char *prog)
 	printf("  %-34s %s\n", "-f, --config=FILE", "configuration file to read");
 	for (size_t i = 0; i < vio_n_vars; i++) {
 		const struct vio_var *v = &vio_vars[i];
+		const char *arg = v->arg == VIO_ARG_REQUIRED ? "=VALUE"
+				  : v->arg == VIO_ARG_OPTIONAL ? "[=VALUE]" : "";
 		char opt[64];
 
 		if (!v->opt_long || !v->help)
 			continue;
-		if (v->opt_short)
-			snprintf(opt, sizeof(opt), "-%c, --%s%s", v->opt_short, v->opt_long,
-				 v->arg == VIO_ARG_REQUIRED ? "=VALUE"
-				 : v->arg == VIO_ARG_OPTIONAL ? "[=MODE]" : "");
+		if (v->opt_short && !is_alias(i))
+			snprintf(opt, sizeof(opt), "-%c, --%s%s", v->opt_short, v->opt_long, arg);
 		else
-			snprintf(opt, sizeof(opt), "    --%s%s", v->opt_long,
-				 v->arg == VIO_ARG_REQUIRED ? "=VALUE" : "");
+			snprintf(opt, sizeof(opt), "    --%s%s", v->opt_long, arg);
 		printf("  %-34s %s%s%s%s\n", opt, v->help, v->name ? " [" : "",
 		       v->name ? v->name : "", v->name ? "]" : "");
 	}
 	printf("  %-34s %s\n", "-v, --version", "print the version and exit");
 	printf("  %-34s %s\n", "    --help", "print this help and exit");
+	printf("\nAn optional value may also be the next argument: -u root, --zmq-stats-ep EP.\n");
 }

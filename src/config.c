@@ -17,10 +17,17 @@
 #define DEFAULT_SOCKET_OWNER "libvirt-qemu"
 #define DEFAULT_SOCKET_GROUP "kvm"
 
+/* Once: the file and the command line may say the same thing. */
 static void add_warning(struct vio_config *c, const char *fmt, const char *arg)
 {
+	char w[sizeof(c->warnings[0])];
+
+	snprintf(w, sizeof(w), fmt, arg);
+	for (unsigned i = 0; i < c->n_warnings; i++)
+		if (strcmp(c->warnings[i], w) == 0)
+			return;
 	if (c->n_warnings < VIO_MAX_WARNINGS)
-		snprintf(c->warnings[c->n_warnings++], sizeof(c->warnings[0]), fmt, arg);
+		memcpy(c->warnings[c->n_warnings++], w, sizeof(w));
 }
 
 #define FIELD(c, v) ((char *)(c) + (v)->off)
@@ -262,22 +269,66 @@ static int set_pins(struct vio_config *c, const struct vio_var *v, const char *v
 	return 0;
 }
 
+/* A device of entry sv (itself, or one of its bond's members) that entry o
+ * has too; NULL when none. */
+static const char *static_overlap(const struct vio_config *c, const struct vio_static_vf *sv,
+				  const struct vio_bond *bond, const struct vio_static_vf *o)
+{
+	const struct vio_bond *ob = o->bond >= 0 ? &c->static_bonds[o->bond] : NULL;
+	unsigned n = bond ? bond->n : 1;
+
+	if (vio_vf_dev_same(&o->dev, &sv->dev))
+		return sv->dev.name;
+	for (unsigned k = 0; k < n; k++) {
+		const struct vio_vf_dev *d = bond ? &bond->member[k] : &sv->dev;
+
+		if (ob ? vio_bond_has_member(ob, d) : vio_vf_dev_same(&o->dev, d))
+			return d->name;
+	}
+	return NULL;
+}
+
+/* A VF, "<device>=<relay>", or a bond, "bond:<name>:<mode>:<m>+<m>=<relay>". */
 static int set_static_vf(struct vio_config *c, const struct vio_var *v, const char *value,
 			 char *err, size_t errlen)
 {
-	struct vio_static_vf sv;
+	struct vio_static_vf sv = {.bond = -1};
+	struct vio_bond *bond = NULL;
+	bool taken[VIO_STATIC_BONDS_MAX] = {false};
 
-	if (vio_parse_static_vf(value, &sv.dev, &sv.relay, c->max_relays, err, errlen))
+	if (vio_is_bond_spec(value)) {
+		for (unsigned i = 0; i < c->n_static_vfs; i++)
+			if (c->static_vfs[i].bond >= 0)
+				taken[c->static_vfs[i].bond] = true;
+		while (sv.bond + 1 < VIO_STATIC_BONDS_MAX && taken[sv.bond + 1])
+			sv.bond++;
+		if (++sv.bond == VIO_STATIC_BONDS_MAX) {
+			snprintf(err, errlen, "more than %d static bonds", VIO_STATIC_BONDS_MAX);
+			return -1;
+		}
+		bond = &c->static_bonds[sv.bond];
+		if (vio_parse_static_bond(value, bond, &sv.relay, c->max_relays, err, errlen))
+			return -1;
+		vio_bond_ident(bond, &sv.dev);
+	} else if (vio_parse_static_vf(value, &sv.dev, &sv.relay, c->max_relays, err, errlen)) {
 		return -1;
+	} else if (vio_dev_is_bonding(&sv.dev)) {
+		snprintf(err, errlen, "%s is a bonding device: give a bond as " VIO_BOND_PREFIX
+			 "<name>:<mode>:<member>+<member>=<relay id>", sv.dev.name);
+		return -1;
+	}
 	for (unsigned i = 0; i < c->n_static_vfs; i++) {
+		const char *dup = static_overlap(c, &sv, bond, &c->static_vfs[i]);
+
 		if (c->static_vfs[i].relay == sv.relay) {
 			snprintf(err, errlen, "relay id %u is used twice (also by %s)", sv.relay,
 				 c->static_vfs[i].dev.devargs);
 			return -1;
 		}
-		if (vio_vf_dev_same(&c->static_vfs[i].dev, &sv.dev)) {
-			snprintf(err, errlen, "device %s is given twice (relays %u and %u)",
-				 sv.dev.name, c->static_vfs[i].relay, sv.relay);
+		if (dup) {
+			snprintf(err, errlen, "%s %s is given twice (relays %u and %u)",
+				 sv.dev.is_bond && !strcmp(dup, sv.dev.name) ? "bond" : "device",
+				 dup, c->static_vfs[i].relay, sv.relay);
 			return -1;
 		}
 	}
@@ -299,9 +350,24 @@ static int set_ignored(struct vio_config *c, const struct vio_var *v, const char
 static int set_unsupported(struct vio_config *c, const struct vio_var *v, const char *value,
 			   char *err, size_t errlen)
 {
-	if (*value && strcmp(value, "false") != 0)
-		add_warning(c, "%s is not supported by this virtio-forwarder and is ignored",
-			    v->name ? v->name : v->opt_long);
+	char label[96];
+
+	if (!*value || strcmp(value, "false") == 0)
+		return 0;
+	if (v->opt_short)
+		snprintf(label, sizeof(label), "%s (--%s, -%c)", v->name, v->opt_long, v->opt_short);
+	else
+		snprintf(label, sizeof(label), "%s", v->name);
+	add_warning(c, "%s is not supported by this virtio-forwarder and is ignored", label);
+	return 0;
+}
+
+/* Set when non-blank and not "false"; vio_config_finish decides whether it
+ * deserves a warning. */
+static int set_legacy_flag(struct vio_config *c, const struct vio_var *v, const char *value,
+			   char *err, size_t errlen)
+{
+	*(bool *)FIELD(c, v) = *value && strcmp(value, "false") != 0;
 	return 0;
 }
 
@@ -319,6 +385,8 @@ const struct vio_var vio_vars[] = {
 	 "stay in the foreground; log to stderr (=log_stderr, default) or syslog (=log_syslog)"},
 	{"VIRTIOFWD_PID_DIR", "pid-dir", 'p', VIO_ARG_REQUIRED, false, F(pid_dir), set_path,
 	 "directory of virtio-forwarder.pid, locked: one daemon per directory (default /var/run)"},
+	{NULL, "pid-path", 'p', VIO_ARG_REQUIRED, false, F(pid_dir), set_path,
+	 "the original's name of --pid-dir"},
 	{"VIRTIOFWD_HUGETLBFS_MOUNT_POINT", "huge-dir", 'H', VIO_ARG_REQUIRED, false, F(huge_dir),
 	 set_path, "hugetlbfs mount point (default /mnt/huge)"},
 	{"VIRTIOFWD_HUGEPAGES", "hugepages", 0, VIO_ARG_REQUIRED, false, NOF, set_huge_mode,
@@ -332,34 +400,40 @@ const struct vio_var vio_vars[] = {
 	{"VIRTIOFWD_SOCKET_FNAME_PATTERN", "vhost-socket", 'S', VIO_ARG_REQUIRED, false,
 	 F(socket_pattern), set_pattern,
 	 "socket file-name pattern with one %u for the relay id (default virtio-forwarder%u.sock)"},
-	{"VIRTIOFWD_SOCKET_OWNER", "vhost-username", 'u', VIO_ARG_REQUIRED, false,
-	 F(socket_owner), set_owner, "owner of the vhost-user sockets (blank: leave as created)"},
-	{"VIRTIOFWD_SOCKET_GROUP", "vhost-groupname", 'g', VIO_ARG_REQUIRED, false,
-	 F(socket_group), set_owner, "group of the vhost-user sockets (blank: leave as created)"},
+	{"VIRTIOFWD_SOCKET_OWNER", "vhost-username", 'u', VIO_ARG_OPTIONAL, false,
+	 F(socket_owner), set_owner,
+	 "owner of the vhost-user sockets (no or blank value: leave as created)"},
+	{"VIRTIOFWD_SOCKET_GROUP", "vhost-groupname", 'g', VIO_ARG_OPTIONAL, false,
+	 F(socket_group), set_owner,
+	 "group of the vhost-user sockets (no or blank value: leave as created)"},
 	{"VIRTIOFWD_VHOST_CLIENT", "vhostuser-client", 'i', VIO_ARG_NONE, false, F(vhost_client),
 	 set_bool, "vhost-user client mode: connect to sockets the VMs create, reconnect"},
 	{"VIRTIOFWD_DYNAMIC_SOCKETS", "dynamic-sockets", 'd', VIO_ARG_NONE, false,
 	 F(dynamic_sockets), set_bool, "no sockets at start; add them through port control"},
 	{"VIRTIOFWD_JUMBO", "jumbo", 'J', VIO_ARG_NONE, false, F(jumbo), set_bool,
 	 "9000-byte MTU"},
-	{"VIRTIOFWD_MRGBUF", "enable-mrgbuf", 0, VIO_ARG_NONE, false, F(mrgbuf), set_bool,
+	{NULL, "enable-jumbo", 'J', VIO_ARG_NONE, false, F(jumbo), set_bool,
+	 "the original's name of --jumbo"},
+	{"VIRTIOFWD_MRGBUF", "enable-mrgbuf", 'R', VIO_ARG_NONE, false, F(mrgbuf), set_bool,
 	 "offer mergeable RX buffers to guests"},
-	{"VIRTIOFWD_TSO", "enable-tso", 0, VIO_ARG_NONE, false, F(tso), set_bool,
+	{"VIRTIOFWD_TSO", "enable-tso", 'T', VIO_ARG_NONE, false, F(tso), set_bool,
 	 "offer TCP segmentation offload to guests"},
 	{"VIRTIOFWD_VFIO_VF_TOKEN", "vfio-vf-token", 't', VIO_ARG_REQUIRED, false, NOF, set_token,
 	 "VFIO VF token: None, 0 (default token) or a UUID"},
 	{"VIO4WD_CORE_SCHED_ENABLE", NULL, 0, VIO_ARG_NONE, false, F(core_sched_enable), set_bool,
 	 "serve the core scheduler endpoint"},
-	{"VIRTIOFWD_ZMQ_PORT_CONTROL_EP", "zmq-port-control-ep", 0, VIO_ARG_REQUIRED, false,
-	 F(zmq_port_control_ep), set_endpoint, "ZeroMQ endpoint of port control"},
-	{"VIRTIOFWD_ZMQ_STATS_EP", "zmq-stats-ep", 0, VIO_ARG_REQUIRED, false, F(zmq_stats_ep),
-	 set_endpoint, "ZeroMQ endpoint of stats"},
+	{"VIRTIOFWD_ZMQ_PORT_CONTROL_EP", "zmq-port-control-ep", 'Z', VIO_ARG_OPTIONAL, false,
+	 F(zmq_port_control_ep), set_endpoint,
+	 "ZeroMQ endpoint of port control (no value: " VIO_PORT_CONTROL_EP_DEFAULT ")"},
+	{"VIRTIOFWD_ZMQ_STATS_EP", "zmq-stats-ep", 'z', VIO_ARG_OPTIONAL, false, F(zmq_stats_ep),
+	 set_endpoint, "ZeroMQ endpoint of stats (no value: " VIO_STATS_EP_DEFAULT ")"},
 	{"VIRTIOFWD_ZMQ_CORE_SCHED_EP", NULL, 0, VIO_ARG_REQUIRED, false, F(zmq_core_sched_ep),
 	 set_endpoint, NULL},
-	{NULL, "zmq-core-sched-ep", 0, VIO_ARG_REQUIRED, false, F(zmq_core_sched_ep),
-	 set_core_sched_ep, "ZeroMQ endpoint of the core scheduler (enables it)"},
-	{"VIRTIOFWD_ZMQ_CONFIG_EP", "zmq-config-ep", 0, VIO_ARG_REQUIRED, false, F(zmq_config_ep),
-	 set_endpoint, "ZeroMQ endpoint of config queries"},
+	{NULL, "zmq-core-sched-ep", 's', VIO_ARG_OPTIONAL, false, F(zmq_core_sched_ep),
+	 set_core_sched_ep, "ZeroMQ endpoint of the core scheduler, enabling it and stats (no "
+	 "value: " VIO_CORE_SCHED_EP_DEFAULT ")"},
+	{"VIRTIOFWD_ZMQ_CONFIG_EP", "zmq-config-ep", 'Y', VIO_ARG_OPTIONAL, false, F(zmq_config_ep),
+	 set_endpoint, "ZeroMQ endpoint of config queries (no value: " VIO_CONFIG_EP_DEFAULT ")"},
 	{"VIRTIOFWD_ZMQ_GROUP", "zmq-group", 0, VIO_ARG_REQUIRED, false, F(zmq_group), set_group,
 	 "group allowed to use the ZeroMQ endpoints besides root (blank: root only)"},
 	{"VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS", "zmq-port-control-drivers", 0, VIO_ARG_REQUIRED,
@@ -369,21 +443,32 @@ const struct vio_var vio_vars[] = {
 	{"VIRTIOFWD_CPU_PINS", "virtio-cpu", 'c', VIO_ARG_REQUIRED, true, NOF, set_pins,
 	 "pin a relay: <relay>:<cpu>[,<cpu>] (VF->VM CPU, VM->VF CPU); repeatable"},
 	{"VIRTIOFWD_STATIC_VFS", "add-pci-vf", 'P', VIO_ARG_REQUIRED, true, NOF, set_static_vf,
-	 "add a VF at startup: <PCI address or DPDK device>=<relay id>; repeatable"},
-	/* The original's variables and options without an effect here. */
-	{"VIRTIOFWD_IPC_PORT_CONTROL", "ipc", 0, VIO_ARG_NONE, false, NOF, set_ignored, NULL},
-	{"VIRTIOFWD_CPU_NIC_SAME_NUMA", "same-numa", 0, VIO_ARG_NONE, false, NOF, set_ignored,
-	 NULL},
+	 "add a VF at startup: <PCI address or DPDK device>=<relay id>, or a bond: "
+	 "bond:<name>:<mode>:<member>+<member>...=<relay id>; repeatable"},
+	/* The balancer's (vio4wd_core_scheduler checks them). */
+	{"VIO4WD_CORE_SCHED_SENSITIVITY", NULL, 0, VIO_ARG_REQUIRED, false, F(sched_sensitivity),
+	 set_string, NULL},
+	{"VIO4WD_CORE_SCHED_LOG_LEVEL", NULL, 0, VIO_ARG_REQUIRED, false, F(sched_log_level),
+	 set_string, NULL},
+	{"VIO4WD_CORE_SCHED_POLL_INTERVAL", NULL, 0, VIO_ARG_REQUIRED, false,
+	 F(sched_poll_interval), set_string, NULL},
+	{"VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", NULL, 0, VIO_ARG_REQUIRED, false,
+	 F(sched_global_numa_opt), set_string, NULL},
+	/* The original's variables and options without an effect here: the
+	 * first two because it is always so here (memory is taken on the NUMA
+	 * nodes in use only; the start script's binary), the others because
+	 * the feature is gone (a warning). */
+	{"VIRTIOFWD_CPU_NIC_SAME_NUMA", "same-numa", 'a', VIO_ARG_NONE, false, NOF, set_ignored,
+	 "no effect: hugepage memory is only ever taken on the NUMA nodes in use"},
 	{"VIRTIOFWD_BINARY", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored, NULL},
-	{"VIO4WD_CORE_SCHED_SENSITIVITY", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored, NULL},
-	{"VIO4WD_CORE_SCHED_LOG_LEVEL", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored, NULL},
-	{"VIO4WD_CORE_SCHED_POLL_INTERVAL", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored,
-	 NULL},
-	{"VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored,
-	 NULL},
-	{"VIRTIOFWD_OVSDB_SOCK_PATH", "ovsdb-sock", 'O', VIO_ARG_REQUIRED, false, NOF,
-	 set_unsupported, NULL},
-	{"VIRTIOFWD_ZERO_COPY", "zero-copy", 0, VIO_ARG_NONE, false, NOF, set_unsupported, NULL},
+	{"VIRTIOFWD_IPC_PORT_CONTROL", "ipc", 'I', VIO_ARG_NONE, false, F(ipc_port_control),
+	 set_bool, "the original's command-file port control: gone (a warning without a port "
+	 "control endpoint)"},
+	{"VIRTIOFWD_OVSDB_SOCK_PATH", "ovsdb-sock", 'O', VIO_ARG_REQUIRED, false,
+	 F(ovsdb_port_control), set_legacy_flag,
+	 "the original's OVSDB port control: gone (a warning without a port control endpoint)"},
+	{"VIRTIOFWD_ZERO_COPY", "zero-copy", '0', VIO_ARG_NONE, false, NOF, set_unsupported,
+	 "the original's experimental zero-copy: gone (a warning)"},
 	{"VIRTIOFWD_BIND_VFIO_PCI", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_unsupported, NULL},
 };
 const size_t vio_n_vars = sizeof(vio_vars) / sizeof(vio_vars[0]);
@@ -422,6 +507,29 @@ static unsigned var_index(const struct vio_var *v)
 	return (unsigned)(v - vio_vars);
 }
 
+/* The value of an option given without one: a flag is on, an endpoint is
+ * the original's default, anything else blank (-u, -g: leave the sockets
+ * as created; -n: log to stderr). */
+static const char *bare_value(const struct vio_var *v)
+{
+	static const struct {
+		size_t off;
+		const char *ep;
+	} eps[] = {
+		{offsetof(struct vio_config, zmq_port_control_ep), VIO_PORT_CONTROL_EP_DEFAULT},
+		{offsetof(struct vio_config, zmq_stats_ep), VIO_STATS_EP_DEFAULT},
+		{offsetof(struct vio_config, zmq_core_sched_ep), VIO_CORE_SCHED_EP_DEFAULT},
+		{offsetof(struct vio_config, zmq_config_ep), VIO_CONFIG_EP_DEFAULT},
+	};
+
+	if (v->arg == VIO_ARG_NONE)
+		return "true";
+	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++)
+		if (v->size && v->off == eps[i].off)
+			return eps[i].ep;
+	return "";
+}
+
 int vio_config_set(struct vio_config *c, const struct vio_var *v, const char *value,
 		   bool from_cmdline, char *err, size_t errlen)
 {
@@ -437,7 +545,7 @@ int vio_config_set(struct vio_config *c, const struct vio_var *v, const char *va
 		snprintf(label, sizeof(label), "%s", v->name);
 	}
 	if (!value)
-		value = v->arg == VIO_ARG_NONE ? "true" : "";
+		value = bare_value(v);
 
 	/* An empty value means "the default" except where blank has a meaning. */
 	if (!*value && !from_cmdline && v->set != set_owner && v->set != set_bool &&
@@ -497,6 +605,23 @@ int vio_config_file_cb(void *ctx, const char *name, const char *const *values, s
 int vio_config_load_file(struct vio_config *c, const char *path, char *err, size_t errlen)
 {
 	return vio_conffile_load(path, vio_config_file_cb, c, err, errlen);
+}
+
+void vio_config_finish(struct vio_config *c)
+{
+	if (c->core_sched_enable && c->zmq_core_sched_ep[0] && !c->zmq_stats_ep[0])
+		snprintf(c->zmq_stats_ep, sizeof(c->zmq_stats_ep), "%s", VIO_STATS_EP_DEFAULT);
+	/* The original used these only without a ZeroMQ port control. */
+	if (c->zmq_port_control_ep[0])
+		return;
+	if (c->ipc_port_control)
+		add_warning(c, "%s: the original's port control through a command file is not "
+			    "supported and no port control is served (set "
+			    "VIRTIOFWD_ZMQ_PORT_CONTROL_EP)", "VIRTIOFWD_IPC_PORT_CONTROL (--ipc)");
+	else if (c->ovsdb_port_control)
+		add_warning(c, "%s: port control from OVSDB is not supported and no port "
+			    "control is served (set VIRTIOFWD_ZMQ_PORT_CONTROL_EP)",
+			    "VIRTIOFWD_OVSDB_SOCK_PATH (--ovsdb-sock)");
 }
 
 int vio_read_online_cpus(const char *path, struct vio_cpuset *out, char *err, size_t errlen)

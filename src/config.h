@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bond.h"
 #include "parse.h"
 
 #define VIO_RELAYS_HARD_MAX 64       /* the guide's limit */
@@ -20,11 +21,22 @@
 #define VIO_MAX_WARNINGS 16
 #define VIO_EP_MAX 256
 
+/* The endpoints an option given without a value serves at (the original's
+ * defaults: "--zmq-stats-ep" alone, "-z"). */
+#define VIO_EP_DIR_DEFAULT "ipc:///var/run/virtio-forwarder/"
+#define VIO_PORT_CONTROL_EP_DEFAULT VIO_EP_DIR_DEFAULT "port_control"
+#define VIO_STATS_EP_DEFAULT VIO_EP_DIR_DEFAULT "stats"
+#define VIO_CORE_SCHED_EP_DEFAULT VIO_EP_DIR_DEFAULT "core_sched"
+#define VIO_CONFIG_EP_DEFAULT VIO_EP_DIR_DEFAULT "config"
+
 enum vio_huge_mode { VIO_HUGE_AUTO = 0, VIO_HUGE_ON, VIO_HUGE_OFF };
 
+#define VIO_STATIC_BONDS_MAX 16
+
 struct vio_static_vf {
-	struct vio_vf_dev dev;
+	struct vio_vf_dev dev;            /* a bond's identity when bond >= 0 */
 	unsigned relay;
+	int bond;                         /* index in static_bonds, -1 */
 };
 
 struct vio_config {
@@ -65,10 +77,22 @@ struct vio_config {
 	char zmq_group[64];               /* VIRTIOFWD_ZMQ_GROUP, "" = root only */
 	char control_drivers[256];        /* VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS, "" = PCI only */
 
+	/* The balancer's variables (VIO4WD_CORE_SCHED_*), as written: the
+	 * daemon does not use them, vio4wd_core_scheduler checks them
+	 * (tools/sched_settings.h).  "" = unset. */
+	char sched_poll_interval[32], sched_sensitivity[32], sched_log_level[32];
+	char sched_global_numa_opt[32];
+
+	/* The original's port control without ZeroMQ, gone here: warned about
+	 * by vio_config_finish when no port control endpoint is set. */
+	bool ipc_port_control;            /* VIRTIOFWD_IPC_PORT_CONTROL, --ipc */
+	bool ovsdb_port_control;          /* VIRTIOFWD_OVSDB_SOCK_PATH, --ovsdb-sock */
+
 	struct vio_pin pins[VIO_RELAYS_HARD_MAX * 2];
 	unsigned n_pins;
 	struct vio_static_vf static_vfs[VIO_RELAYS_HARD_MAX];
 	unsigned n_static_vfs;
+	struct vio_bond static_bonds[VIO_STATIC_BONDS_MAX]; /* slots of static_vfs[].bond */
 
 	/* Notes for the log once logging is up (ignored legacy variables...). */
 	char warnings[VIO_MAX_WARNINGS][200];
@@ -116,6 +140,13 @@ int vio_config_file_cb(void *ctx, const char *name, const char *const *values, s
 
 /* Read a configuration file into c. */
 int vio_config_load_file(struct vio_config *c, const char *path, char *err, size_t errlen);
+
+/* Once the file and the options are applied: what follows from several
+ * settings together.  Serving the core scheduler serves stats too (at the
+ * default endpoint when none is set), as in the original, whose balancer
+ * needs both; --ipc or an OVSDB socket without a port control endpoint draw
+ * a warning (that port control is gone). */
+void vio_config_finish(struct vio_config *c);
 
 /* Cross-checks once everything is applied: CPUs online, main lcore not a
  * worker, pins inside the worker mask, duplicate relay ids or devices... */

@@ -12,8 +12,27 @@
 #include "log.h"
 #include "relay.h"
 #include "stats.h"
+#include "vf_bond.h"
 #include "vf_port.h"
 #include "worker.h"
+
+/* A bond's mode and members: each one's link, and which one it sends on. */
+static void bond_snapshot(const struct vio_relay *r, struct vio_ctl_relay *out)
+{
+	int primary = r->port_started ? vio_bond_primary(r->port_id) : -1;
+
+	out->bond_mode = r->bond.mode;
+	out->n_members = r->bond.n;
+	for (unsigned i = 0; i < r->bond.n; i++) {
+		struct vio_vf_link l;
+
+		vio_vf_link_get(r->member_port[i], &l);
+		snprintf(out->member[i].name, sizeof(out->member[i].name), "%s",
+			 r->bond.member[i].name);
+		out->member[i].link = l.state;
+		out->member[i].primary = primary == r->member_port[i];
+	}
+}
 
 int vio_control_relay(unsigned id, struct vio_ctl_relay *out)
 {
@@ -38,13 +57,15 @@ int vio_control_relay(unsigned id, struct vio_ctl_relay *out)
 
 		out->vf = r->vf;
 		out->vf_port = r->port_id;
-		vio_vf_link_get(r->port_id, &l);
+		vio_relay_vf_link(r, &l);
 		out->vf_link = l.state;
 		out->vf_speed = l.speed;
 		out->vf_link_changes = l.changes;
 		vio_stats_vf_drops(r, &drops);
 		out->vf_rx_errors = drops.rx_errors;
 		out->vf_rx_missed = drops.rx_missed;
+		if (r->vf.is_bond)
+			bond_snapshot(r, out);
 	}
 	for (int d = 0; d < VIO_NB_DIRS; d++) {
 		out->cpu[d] = r->dirs[d].listed ? r->dirs[d].cpu : -1;
@@ -79,6 +100,7 @@ static unsigned be_worker_stats(struct vio_worker_stats *out, unsigned max)
 static struct vio_ctl_backend backend = {
 	.relay = vio_control_relay,
 	.add_vf = vio_relay_add_vf,
+	.add_bond = vio_relay_add_bond,
 	.remove_vf = vio_relay_remove_vf,
 	.add_socket = vio_relay_add_socket,
 	.remove_socket = vio_relay_remove_socket,

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bond.h"
 #include "counters.h"
 #include "parse.h"
 
@@ -26,7 +27,14 @@ struct vio_ctl_relay {
 	bool vm_connected;                 /* a vhost device is running */
 	bool vf_started;                   /* the VF port is started */
 	char socket[VIO_CTL_PATH_MAX];     /* "" without socket */
-	struct vio_vf_dev vf;              /* valid when has_vf */
+	struct vio_vf_dev vf;              /* valid when has_vf; vf.is_bond: a bond */
+	unsigned bond_mode;                /* vf.is_bond: the bond's mode and members */
+	unsigned n_members;
+	struct vio_ctl_member {
+		char name[64];             /* as vio_vf_dev.name */
+		int link;                  /* 1 up, 0 down, -1 unknown */
+		bool primary;              /* the member active-backup sends on */
+	} member[VIO_BOND_MAX];
 	int vf_port;                       /* its DPDK port id, -1 without VF */
 	int vf_link;                       /* 1 up, 0 down, -1 unknown */
 	uint32_t vf_speed;                 /* Mb/s, 0 unknown */
@@ -83,6 +91,9 @@ struct vio_ctl_backend {
 	/* Relay table operations: 0 or a negative errno with a message in
 	 * err.  -EEXIST / -ENOENT mean "already there" / "not there". */
 	int (*add_vf)(unsigned id, const struct vio_vf_dev *dev, char *err, size_t errlen);
+	/* A bond (checked complete: vio_bond_check) as the relay's VF side;
+	 * remove_vf removes it. */
+	int (*add_bond)(unsigned id, const struct vio_bond *b, char *err, size_t errlen);
 	int (*remove_vf)(unsigned id, char *err, size_t errlen);
 	int (*add_socket)(unsigned id, const char *path, char *err, size_t errlen);
 	int (*remove_socket)(unsigned id, char *err, size_t errlen);

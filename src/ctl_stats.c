@@ -98,11 +98,32 @@ struct relay_msg {
 	Virtioforwarder__RelayState__VF vf;
 	Virtioforwarder__RelayState__VFtoVM v2m;
 	Virtioforwarder__RelayState__VMtoVF m2v;
+	Virtioforwarder__RelayState__VF__Member member[VIO_BOND_MAX], *members[VIO_BOND_MAX];
 	struct vio_ctl_relay r;
 };
 
 #define MAX_WORKERS 128 /* worker CPUs reported, at most */
 #define SET(msg, field, val) ((msg).has_##field = 1, (msg).field = (val))
+
+/* A bond's mode and members (our addition to RelayState.VF). */
+static void fill_bond(struct relay_msg *m)
+{
+	const struct vio_ctl_relay *r = &m->r;
+
+	SET(m->vf, bond_mode, r->bond_mode);
+	for (unsigned i = 0; i < r->n_members && i < VIO_BOND_MAX; i++) {
+		Virtioforwarder__RelayState__VF__Member *b = &m->member[i];
+
+		virtioforwarder__relay_state__vf__member__init(b);
+		b->name = (char *)r->member[i].name;
+		if (r->member[i].link >= 0)
+			SET(*b, link_up, r->member[i].link > 0);
+		SET(*b, primary, r->member[i].primary);
+		m->members[i] = b;
+	}
+	m->vf.n_bond_member = r->n_members;
+	m->vf.bond_member = m->members;
+}
 
 static void fill_relay(struct relay_msg *m, const struct rates *rt)
 {
@@ -130,6 +151,8 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 		SET(m->vf, link_changes, r->vf_link_changes);
 		SET(m->vf, rx_errors, r->vf_rx_errors);
 		SET(m->vf, rx_missed, r->vf_rx_missed);
+		if (r->vf.is_bond)
+			fill_bond(m);
 		m->rs.vf = &m->vf;
 	}
 	if (r->cpu[VIO_DIR_VF_TO_VM] >= 0)

@@ -65,9 +65,13 @@ static int start_relays(char *err, size_t errlen)
 		const struct vio_static_vf *sv = &cfg.static_vfs[i];
 		char sub[VIO_ERR_MAX];
 
-		rc = vio_relay_add_vf(sv->relay, &sv->dev, sub, sizeof(sub));
+		rc = sv->bond >= 0 ? vio_relay_add_bond(sv->relay, &cfg.static_bonds[sv->bond], sub,
+							sizeof(sub))
+				   : vio_relay_add_vf(sv->relay, &sv->dev, sub, sizeof(sub));
 		if (rc) {
-			snprintf(err, errlen, "VIRTIOFWD_STATIC_VFS=\"%s=%u\": %s", sv->dev.devargs,
+			snprintf(err, errlen, "VIRTIOFWD_STATIC_VFS=\"%s%s=%u\": %s",
+				 sv->bond >= 0 ? "bond " : "", sv->bond >= 0 ? sv->dev.name
+									     : sv->dev.devargs,
 				 sv->relay, sub);
 			return -1;
 		}

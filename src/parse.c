@@ -11,10 +11,7 @@
 
 #define VFIO_DEFAULT_TOKEN "14d63f20-8445-11ea-8900-1f9ce7d5650d"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int vio_parse_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -106,27 +103,27 @@ static int parse_hex_mask(const char *str, struct vio_cpuset *out, char *err, si
 	size_t n = strlen(digits);
 
 	if (n == 0)
-		return fail(err, errlen, "hex CPU mask \"%s\" has no digits", str);
+		return vio_parse_fail(err, errlen, "hex CPU mask \"%s\" has no digits", str);
 	vio_cpuset_zero(out);
 	for (size_t i = 0; i < n; i++) {
 		char ch = digits[n - 1 - i];
 		unsigned v;
 
 		if (!isxdigit((unsigned char)ch))
-			return fail(err, errlen, "invalid character '%c' in hex CPU mask \"%s\"",
+			return vio_parse_fail(err, errlen, "invalid character '%c' in hex CPU mask \"%s\"",
 				    ch, str);
 		v = (unsigned)(isdigit((unsigned char)ch) ? ch - '0' : tolower(ch) - 'a' + 10);
 		for (unsigned b = 0; b < 4; b++) {
 			if (!(v & (1u << b)))
 				continue;
 			if (i * 4 + b >= VIO_MAX_CPUS)
-				return fail(err, errlen, "hex CPU mask \"%s\" names a CPU above %d",
+				return vio_parse_fail(err, errlen, "hex CPU mask \"%s\" names a CPU above %d",
 					    str, VIO_MAX_CPUS - 1);
 			vio_cpuset_set(out, (unsigned)(i * 4 + b));
 		}
 	}
 	if (vio_cpuset_count(out) == 0)
-		return fail(err, errlen, "CPU mask \"%s\" selects no CPU", str);
+		return vio_parse_fail(err, errlen, "CPU mask \"%s\" selects no CPU", str);
 	return 0;
 }
 
@@ -135,7 +132,7 @@ int vio_parse_cpuset(const char *str, struct vio_cpuset *out, char *err, size_t 
 	const char *p = str;
 
 	if (!str || !*str)
-		return fail(err, errlen, "empty CPU list");
+		return vio_parse_fail(err, errlen, "empty CPU list");
 	if (str[0] == '0' && (str[1] == 'x' || str[1] == 'X'))
 		return parse_hex_mask(str, out, err, errlen);
 
@@ -145,27 +142,27 @@ int vio_parse_cpuset(const char *str, struct vio_cpuset *out, char *err, size_t 
 		const char *end;
 
 		if (parse_dec(p, &end, &lo))
-			return fail(err, errlen, "malformed CPU list \"%s\" (expected numbers "
+			return vio_parse_fail(err, errlen, "malformed CPU list \"%s\" (expected numbers "
 				    "like 1,2 or 1-3, or a 0x mask)", str);
 		hi = lo;
 		p = end;
 		if (*p == '-') {
 			if (parse_dec(p + 1, &end, &hi))
-				return fail(err, errlen, "malformed CPU range in \"%s\"", str);
+				return vio_parse_fail(err, errlen, "malformed CPU range in \"%s\"", str);
 			p = end;
 			if (hi < lo)
-				return fail(err, errlen, "CPU range %lu-%lu in \"%s\" is reversed",
+				return vio_parse_fail(err, errlen, "CPU range %lu-%lu in \"%s\" is reversed",
 					    lo, hi, str);
 		}
 		if (hi >= VIO_MAX_CPUS)
-			return fail(err, errlen, "CPU %lu in \"%s\" is above the maximum %d",
+			return vio_parse_fail(err, errlen, "CPU %lu in \"%s\" is above the maximum %d",
 				    hi, str, VIO_MAX_CPUS - 1);
 		for (unsigned long c = lo; c <= hi; c++)
 			vio_cpuset_set(out, (unsigned)c);
 		if (*p == '\0')
 			return 0;
 		if (*p != ',')
-			return fail(err, errlen, "unexpected '%c' in CPU list \"%s\"", *p, str);
+			return vio_parse_fail(err, errlen, "unexpected '%c' in CPU list \"%s\"", *p, str);
 		p++;
 	}
 }
@@ -177,9 +174,9 @@ int vio_parse_uint(const char *str, unsigned long min, unsigned long max,
 	unsigned long v;
 
 	if (!str || parse_dec(str, &end, &v) || *end != '\0')
-		return fail(err, errlen, "\"%s\" is not a non-negative integer", str ? str : "");
+		return vio_parse_fail(err, errlen, "\"%s\" is not a non-negative integer", str ? str : "");
 	if (v < min || v > max)
-		return fail(err, errlen, "%lu is out of range %lu-%lu", v, min, max);
+		return vio_parse_fail(err, errlen, "%lu is out of range %lu-%lu", v, min, max);
 	*out = v;
 	return 0;
 }
@@ -199,7 +196,7 @@ int vio_parse_bool(const char *str, bool *out, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	return fail(err, errlen, "\"%s\" is not a boolean (use true or false)", str);
+	return vio_parse_fail(err, errlen, "\"%s\" is not a boolean (use true or false)", str);
 }
 
 /* Parse 1..maxdigits hex digits into *out; returns chars consumed or -1. */
@@ -254,7 +251,7 @@ int vio_parse_pci(const char *str, struct vio_pci_addr *out, char *err, size_t e
 		f[0] = 0;
 	}
 	if (f[0] > 0xffff || f[1] > 0xff || f[2] > 0x1f || f[3] > 7)
-		return fail(err, errlen, "PCI address \"%s\" is out of range (domain <= ffff, "
+		return vio_parse_fail(err, errlen, "PCI address \"%s\" is out of range (domain <= ffff, "
 			    "bus <= ff, device <= 1f, function <= 7)", str);
 	out->domain = (uint32_t)f[0];
 	out->bus = (uint8_t)f[1];
@@ -262,7 +259,7 @@ int vio_parse_pci(const char *str, struct vio_pci_addr *out, char *err, size_t e
 	out->function = (uint8_t)f[3];
 	return 0;
 bad:
-	return fail(err, errlen, "malformed PCI address \"%s\" (expected dddd:bb:ss.f or bb:ss.f)",
+	return vio_parse_fail(err, errlen, "malformed PCI address \"%s\" (expected dddd:bb:ss.f or bb:ss.f)",
 		    str);
 }
 
@@ -302,27 +299,27 @@ int vio_parse_vf_dev(const char *str, struct vio_vf_dev *out, char *err, size_t 
 
 	memset(out, 0, sizeof(*out));
 	if (!str || !*str)
-		return fail(err, errlen, "empty device");
+		return vio_parse_fail(err, errlen, "empty device");
 	len = strlen(str);
 	if (len >= sizeof(out->devargs))
-		return fail(err, errlen, "device string is longer than %zu characters",
+		return vio_parse_fail(err, errlen, "device string is longer than %zu characters",
 			    sizeof(out->devargs) - 1);
 	for (size_t i = 0; i < len; i++)
 		if (isspace((unsigned char)str[i]) || !isprint((unsigned char)str[i]))
-			return fail(err, errlen, "device string \"%s\" contains blanks or "
+			return vio_parse_fail(err, errlen, "device string \"%s\" contains blanks or "
 				    "control characters", str);
 	comma = strchr(str, ',');
 	namelen = comma ? (size_t)(comma - str) : len;
 	if (namelen == 0)
-		return fail(err, errlen, "device string \"%s\" has no device name", str);
+		return vio_parse_fail(err, errlen, "device string \"%s\" has no device name", str);
 
 	if (comma && comma[1] == '\0')
-		return fail(err, errlen, "device string \"%s\" ends with ','", str);
+		return vio_parse_fail(err, errlen, "device string \"%s\" ends with ','", str);
 	if (pci_shaped(str, namelen)) {
 		char pci[64];
 
 		if (namelen >= sizeof(pci))
-			return fail(err, errlen, "malformed PCI address \"%.*s\"", (int)namelen,
+			return vio_parse_fail(err, errlen, "malformed PCI address \"%.*s\"", (int)namelen,
 				    str);
 		memcpy(pci, str, namelen);
 		pci[namelen] = '\0';
@@ -334,19 +331,19 @@ int vio_parse_vf_dev(const char *str, struct vio_vf_dev *out, char *err, size_t 
 		 * (05:08.1 -> 0000:05:08.1): never hand the PMD a cut string. */
 		if ((size_t)snprintf(out->devargs, sizeof(out->devargs), "%s%s", out->name,
 				     comma ? comma : "") >= sizeof(out->devargs))
-			return fail(err, errlen, "device string is longer than %zu characters "
+			return vio_parse_fail(err, errlen, "device string is longer than %zu characters "
 				    "with the PCI address written in full (%s)",
 				    sizeof(out->devargs) - 1, out->name);
 		return 0;
 	}
 	if (namelen >= sizeof(out->name))
-		return fail(err, errlen, "device name in \"%s\" is too long", str);
+		return vio_parse_fail(err, errlen, "device name in \"%s\" is too long", str);
 	for (size_t i = 0; i < namelen; i++)
 		if (!isalnum((unsigned char)str[i]) && str[i] != '_' && str[i] != '-')
-			return fail(err, errlen, "\"%s\" is neither a PCI address nor a DPDK "
+			return vio_parse_fail(err, errlen, "\"%s\" is neither a PCI address nor a DPDK "
 				    "device string (name[,key=value...])", str);
 	if (!isalpha((unsigned char)str[0]))
-		return fail(err, errlen, "\"%s\" is neither a PCI address nor a DPDK device "
+		return vio_parse_fail(err, errlen, "\"%s\" is neither a PCI address nor a DPDK device "
 			    "string (name[,key=value...])", str);
 	memcpy(out->name, str, namelen);
 	out->name[namelen] = '\0';
@@ -356,7 +353,7 @@ int vio_parse_vf_dev(const char *str, struct vio_vf_dev *out, char *err, size_t 
 
 bool vio_vf_dev_same(const struct vio_vf_dev *a, const struct vio_vf_dev *b)
 {
-	if (a->is_pci != b->is_pci)
+	if (a->is_pci != b->is_pci || a->is_bond != b->is_bond)
 		return false;
 	if (a->is_pci)
 		return vio_pci_cmp(&a->pci, &b->pci) == 0;
@@ -466,10 +463,10 @@ int vio_parse_driver_list(const char *str, char *out, size_t outlen, char *err, 
 
 		if (n) {
 			if (!valid_driver_name(str, n))
-				return fail(err, errlen, "\"%.*s\" is not a DPDK driver name "
+				return vio_parse_fail(err, errlen, "\"%.*s\" is not a DPDK driver name "
 					    "(e.g. net_tap)", (int)n, str);
 			if (used + n + 2 > outlen)
-				return fail(err, errlen, "driver list is too long");
+				return vio_parse_fail(err, errlen, "driver list is too long");
 			if (used)
 				out[used++] = ',';
 			memcpy(out + used, str, n);
@@ -508,13 +505,13 @@ int vio_vf_dev_control_check(const struct vio_vf_dev *dev, const char *drivers, 
 
 	if (dev->is_pci) {
 		if (args)
-			return fail(err, errlen, "device arguments (\"%s\") are not accepted "
+			return vio_parse_fail(err, errlen, "device arguments (\"%s\") are not accepted "
 				    "from port control for a PCI device; give them in "
 				    "VIRTIOFWD_STATIC_VFS", args + 1);
 		return 0;
 	}
 	if (!listed_driver(dev->name, drivers ? drivers : "", driver, sizeof(driver)))
-		return fail(err, errlen, "device %s: port control attaches PCI devices%s%s; a "
+		return vio_parse_fail(err, errlen, "device %s: port control attaches PCI devices%s%s; a "
 			    "virtual device must be <driver><number> of a driver listed in "
 			    "VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS", dev->name,
 			    drivers && *drivers ? " and devices of " : " only",
@@ -524,7 +521,7 @@ int vio_vf_dev_control_check(const struct vio_vf_dev *dev, const char *drivers, 
 		size_t keylen = strcspn(key, "=,");
 
 		if (!key_allowed(driver, key, keylen))
-			return fail(err, errlen, "device %s: argument \"%.*s\" of %s is not "
+			return vio_parse_fail(err, errlen, "device %s: argument \"%.*s\" of %s is not "
 				    "accepted from port control (it may reach files or programs); "
 				    "arguments allowed: see docs/control.md", dev->name,
 				    (int)keylen, key, driver);
@@ -542,16 +539,16 @@ int vio_parse_static_vf(const char *str, struct vio_vf_dev *dev, unsigned *relay
 	char sub[VIO_ERR_MAX];
 
 	if (!eq)
-		return fail(err, errlen, "\"%s\" is not <device>=<relay-id>", str);
+		return vio_parse_fail(err, errlen, "\"%s\" is not <device>=<relay-id>", str);
 	if ((size_t)(eq - str) >= sizeof(devpart))
-		return fail(err, errlen, "device in \"%s\" is too long", str);
+		return vio_parse_fail(err, errlen, "device in \"%s\" is too long", str);
 	if (vio_parse_uint(eq + 1, 0, max_relays - 1, &id, sub, sizeof(sub)))
-		return fail(err, errlen, "relay id in \"%s\": %s (ids run from 0 to %u)", str,
+		return vio_parse_fail(err, errlen, "relay id in \"%s\": %s (ids run from 0 to %u)", str,
 			    sub, max_relays - 1);
 	memcpy(devpart, str, (size_t)(eq - str));
 	devpart[eq - str] = '\0';
 	if (vio_parse_vf_dev(devpart, dev, sub, sizeof(sub)))
-		return fail(err, errlen, "device in \"%s\": %s", str, sub);
+		return vio_parse_fail(err, errlen, "device in \"%s\": %s", str, sub);
 	*relay_id = (unsigned)id;
 	return 0;
 }
@@ -565,11 +562,11 @@ int vio_parse_pin(const char *str, struct vio_pin *out, unsigned max_relays,
 	char *comma;
 
 	if (!colon || strlen(str) >= sizeof(buf))
-		return fail(err, errlen, "\"%s\" is not <relay>:<cpu>[,<cpu>]", str);
+		return vio_parse_fail(err, errlen, "\"%s\" is not <relay>:<cpu>[,<cpu>]", str);
 	memcpy(buf, str, (size_t)(colon - str));
 	buf[colon - str] = '\0';
 	if (vio_parse_uint(buf, 0, max_relays - 1, &v, sub, sizeof(sub)))
-		return fail(err, errlen, "relay id in pin \"%s\": %s", str, sub);
+		return vio_parse_fail(err, errlen, "relay id in pin \"%s\": %s", str, sub);
 	out->relay = (unsigned)v;
 
 	snprintf(buf, sizeof(buf), "%s", colon + 1);
@@ -577,11 +574,11 @@ int vio_parse_pin(const char *str, struct vio_pin *out, unsigned max_relays,
 	if (comma)
 		*comma = '\0';
 	if (vio_parse_uint(buf, 0, VIO_MAX_CPUS - 1, &v, sub, sizeof(sub)))
-		return fail(err, errlen, "CPU in pin \"%s\": %s", str, sub);
+		return vio_parse_fail(err, errlen, "CPU in pin \"%s\": %s", str, sub);
 	out->cpu_vf_to_vm = out->cpu_vm_to_vf = (unsigned)v;
 	if (comma) {
 		if (vio_parse_uint(comma + 1, 0, VIO_MAX_CPUS - 1, &v, sub, sizeof(sub)))
-			return fail(err, errlen, "second CPU in pin \"%s\": %s", str, sub);
+			return vio_parse_fail(err, errlen, "second CPU in pin \"%s\": %s", str, sub);
 		out->cpu_vm_to_vf = (unsigned)v;
 	}
 	return 0;
@@ -613,7 +610,7 @@ int vio_parse_vfio_token(const char *str, char *out, size_t outlen, char *err, s
 	snprintf(out, outlen, "%s", str);
 	return 0;
 bad:
-	return fail(err, errlen, "\"%s\" is not a VFIO VF token (None, 0 or a UUID "
+	return vio_parse_fail(err, errlen, "\"%s\" is not a VFIO VF token (None, 0 or a UUID "
 		    "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX)", str);
 }
 
@@ -622,9 +619,9 @@ int vio_check_socket_pattern(const char *pattern, char *err, size_t errlen)
 	int conversions = 0;
 
 	if (!*pattern)
-		return fail(err, errlen, "empty socket file-name pattern");
+		return vio_parse_fail(err, errlen, "empty socket file-name pattern");
 	if (strchr(pattern, '/'))
-		return fail(err, errlen, "socket file-name pattern \"%s\" must be a file name, "
+		return vio_parse_fail(err, errlen, "socket file-name pattern \"%s\" must be a file name, "
 			    "not a path (set the directory separately)", pattern);
 	for (const char *p = pattern; *p; p++) {
 		if (*p != '%')
@@ -634,13 +631,13 @@ int vio_check_socket_pattern(const char *pattern, char *err, size_t errlen)
 			continue;
 		}
 		if (p[1] != 'u')
-			return fail(err, errlen, "socket file-name pattern \"%s\" may only "
+			return vio_parse_fail(err, errlen, "socket file-name pattern \"%s\" may only "
 				    "contain %%u", pattern);
 		conversions++;
 		p++;
 	}
 	if (conversions != 1)
-		return fail(err, errlen, "socket file-name pattern \"%s\" must contain exactly "
+		return vio_parse_fail(err, errlen, "socket file-name pattern \"%s\" must contain exactly "
 			    "one %%u (it has %d)", pattern, conversions);
 	return 0;
 }

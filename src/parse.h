@@ -52,6 +52,7 @@ void vio_pci_format(const struct vio_pci_addr *a, char *buf, size_t len);
  * DPDK device string "name[,key=value...]". */
 struct vio_vf_dev {
 	bool is_pci;
+	bool is_bond;                   /* a bond's identity (bond.h), not a device */
 	struct vio_pci_addr pci;        /* valid when is_pci */
 	char name[64];                  /* "0000:05:08.1" or "net_tap0" */
 	char devargs[VIO_DEVSTR_MAX];   /* full string handed to rte_dev_probe */
@@ -99,5 +100,10 @@ int vio_parse_vfio_token(const char *str, char *out, size_t outlen, char *err, s
 
 /* A socket file-name pattern with exactly one %u and no other conversion. */
 int vio_check_socket_pattern(const char *pattern, char *err, size_t errlen);
+
+/* Format a message into err (when err and errlen are set) and return -1:
+ * the parsers' error path, shared with bond.c. */
+int vio_parse_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -16,6 +16,7 @@
 #include "forward.h"
 #include "log.h"
 #include "notify.h"
+#include "vf_bond.h"
 #include "vf_port.h"
 #include "worker.h"
 
@@ -172,6 +173,14 @@ void vio_relay_reset_stats_if_new(struct vio_relay *r)
 		memset(&r->dirs[d].st, 0, sizeof(r->dirs[d].st));
 }
 
+/* The VF port's link (and a bond's members' links) followed or not. */
+static void link_watch(struct vio_relay *r, bool live)
+{
+	vio_vf_link_watch(r->port_id, live);
+	for (unsigned i = 0; r->vf.is_bond && i < r->bond.n; i++)
+		vio_vf_link_watch(r->member_port[i], live);
+}
+
 /* Start the VF port if the VM is there (nothing flows to a VF before). */
 static void start_port(struct vio_relay *r)
 {
@@ -186,14 +195,14 @@ static void start_port(struct vio_relay *r)
 		return;
 	}
 	r->port_started = true;
-	vio_vf_link_watch(r->port_id, true);
+	link_watch(r, true);
 }
 
 static void stop_port(struct vio_relay *r)
 {
 	if (!r->port_started)
 		return;
-	vio_vf_link_watch(r->port_id, false);
+	link_watch(r, false);
 	vio_vf_stop(r->port_id);
 	r->port_started = false;
 }
@@ -243,7 +252,8 @@ static void free_retired(struct vio_relay *r, bool port_closed)
  * a PMD's own stash): it is freed once they are all back. */
 static void place_pool(struct vio_relay *r)
 {
-	struct vio_vf_opts opts = {.jumbo = cfg->jumbo, .relay_id = r->id};
+	struct vio_vf_opts opts = {.jumbo = cfg->jumbo, .relay_id = r->id,
+				   .bond = r->has_vf && r->vf.is_bond};
 	struct rte_mempool *pool, *old = r->pool;
 	char err[VIO_ERR_MAX];
 	int node;
@@ -318,39 +328,65 @@ void vio_relay_vm_down(struct vio_relay *r)
 	VIO_LOG(INFO, "relay %u: VM disconnected", r->id);
 }
 
-static bool vf_in_use(const struct vio_vf_dev *dev, unsigned *by)
+/* Another relay has dev (a bond's identity: its name), or, with bond, one
+ * of its members: -EBUSY with the reason. */
+static int vf_in_use(const struct vio_vf_dev *dev, const struct vio_bond *bond, char *err,
+		     size_t errlen)
 {
+	unsigned n = bond ? bond->n : 1;
+
 	for (unsigned i = 0; i < vio_max_relays(); i++) {
-		if (relays[i].has_vf && vio_vf_dev_same(&relays[i].vf, dev)) {
-			*by = i;
-			return true;
+		const struct vio_relay *o = &relays[i];
+
+		if (!o->has_vf)
+			continue;
+		if (vio_vf_dev_same(&o->vf, dev)) {
+			snprintf(err, errlen, "%s%s is already relayed by relay %u",
+				 dev->is_bond ? "bond " : "", dev->name, i);
+			return -EBUSY;
+		}
+		for (unsigned k = 0; k < n; k++) {
+			const struct vio_vf_dev *d = bond ? &bond->member[k] : dev;
+
+			if (o->vf.is_bond ? vio_bond_has_member(&o->bond, d)
+					  : vio_vf_dev_same(&o->vf, d)) {
+				snprintf(err, errlen, "%s is already relayed by relay %u%s%s", d->name,
+					 i, o->vf.is_bond ? " as a member of bond " : "",
+					 o->vf.is_bond ? o->vf.name : "");
+				return -EBUSY;
+			}
 		}
 	}
-	return false;
+	return 0;
 }
 
-static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char *err,
-			 size_t errlen)
+/* The VF side of relay r: the device dev, or the bond bond (dev is then
+ * its identity, vio_bond_ident). */
+static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev,
+			 const struct vio_bond *bond, char *err, size_t errlen)
 {
-	struct vio_vf_opts opts = {.jumbo = cfg->jumbo, .relay_id = r->id};
+	struct vio_vf_opts opts = {.jumbo = cfg->jumbo, .relay_id = r->id,
+				   .bond = bond != NULL};
+	uint16_t members[VIO_BOND_MAX];
 	struct rte_mempool *pool;
 	uint16_t port;
-	unsigned by;
 	int rc;
 
 	if (r->has_vf) {
-		if (vio_vf_dev_same(&r->vf, dev)) {
+		if (vio_vf_dev_same(&r->vf, dev) && (!bond || vio_bond_same(&r->bond, bond))) {
 			snprintf(err, errlen, "relay %u already has %s", r->id, dev->name);
 			return -EEXIST;
 		}
-		snprintf(err, errlen, "relay %u already has another VF (%s)", r->id, r->vf.name);
+		snprintf(err, errlen, "relay %u already has a%s VF side (%s%s)", r->id,
+			 vio_vf_dev_same(&r->vf, dev) ? " different" : "nother",
+			 r->vf.is_bond ? "bond " : "", r->vf.name);
 		return -EBUSY;
 	}
-	if (vf_in_use(dev, &by)) {
-		snprintf(err, errlen, "%s is already relayed by relay %u", dev->name, by);
-		return -EBUSY;
-	}
-	rc = vio_vf_attach(dev, &port, err, errlen);
+	rc = vf_in_use(dev, bond, err, errlen);
+	if (rc)
+		return rc;
+	rc = bond ? vio_bond_attach(bond, -1, &port, members, err, errlen)
+		  : vio_vf_attach(dev, &port, err, errlen);
 	if (rc)
 		return rc;
 	/* Buffers on the VM's node when it is there (see place_pool). */
@@ -359,19 +395,22 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char
 				  cfg->jumbo, true);
 	if (!pool) {
 		snprintf(err, errlen, "relay %u: no memory for packet buffers", r->id);
-		vio_vf_detach(port);
-		return -ENOMEM;
+		rc = -ENOMEM;
+		goto detach;
 	}
 	rc = vio_vf_configure(port, pool, &opts, err, errlen);
 	if (rc == 0)
 		rc = vio_relay_quiesce(r); /* VM->VF switches from the drain pool */
 	if (rc) {
-		vio_vf_detach(port);
 		rte_mempool_free(pool);
-		return rc;
+		goto detach;
 	}
 	vio_relay_reset_stats_if_new(r);
 	r->vf = *dev;
+	if (bond) {
+		r->bond = *bond;
+		memcpy(r->member_port, members, sizeof(members[0]) * bond->n);
+	}
 	port_configured(r, &opts);
 	r->port_id = port;
 	r->pool = pool;
@@ -380,11 +419,26 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev, char
 	if (vio_vf_events_register(port, r->id))
 		VIO_LOG(WARNING, "relay %u: port %u reports no link or removal events", r->id,
 			port);
+	for (unsigned i = 0; bond && i < bond->n; i++)
+		if (vio_vf_events_register(members[i], r->id))
+			VIO_LOG(WARNING, "relay %u: bond member %s (port %u) reports no link "
+				"events", r->id, bond->member[i].name, members[i]);
 	start_port(r);
 	vio_relay_resume(r);
-	VIO_LOG(INFO, "relay %u: VF %s attached as port %u (NUMA %d)", r->id, dev->devargs,
-		port, r->vf_numa);
+	if (bond)
+		VIO_LOG(INFO, "relay %u: bond %s (%s, members %s) attached as port %u (NUMA %d, "
+			"MTU %u)", r->id, bond->name, vio_bond_mode_name(bond->mode), dev->devargs,
+			port, r->vf_numa, opts.mtu);
+	else
+		VIO_LOG(INFO, "relay %u: VF %s attached as port %u (NUMA %d)", r->id,
+			dev->devargs, port, r->vf_numa);
 	return 0;
+detach:
+	if (bond)
+		vio_bond_detach(port, members, bond->n);
+	else
+		vio_vf_detach(port);
+	return rc;
 }
 
 int vio_relay_add_vf(unsigned id, const struct vio_vf_dev *dev, char *err, size_t errlen)
@@ -399,7 +453,29 @@ int vio_relay_add_vf(unsigned id, const struct vio_vf_dev *dev, char *err, size_
 		snprintf(err, errlen, "relay %u is busy with another operation", id);
 		rc = -EBUSY;
 	} else {
-		rc = add_vf_locked(r, dev, err, errlen);
+		rc = add_vf_locked(r, dev, NULL, err, errlen);
+	}
+	vio_ctl_unlock();
+	return rc;
+}
+
+int vio_relay_add_bond(unsigned id, const struct vio_bond *b, char *err, size_t errlen)
+{
+	struct vio_relay *r = vio_relay_get(id);
+	struct vio_vf_dev ident;
+	int rc;
+
+	if (!r)
+		return vio_relay_out_of_range(id, err, errlen);
+	if (vio_bond_check(b, err, errlen))
+		return -EINVAL;
+	vio_bond_ident(b, &ident);
+	vio_ctl_lock();
+	if (r->busy) {
+		snprintf(err, errlen, "relay %u is busy with another operation", id);
+		rc = -EBUSY;
+	} else {
+		rc = add_vf_locked(r, &ident, b, err, errlen);
 	}
 	vio_ctl_unlock();
 	return rc;
@@ -415,7 +491,13 @@ static void drop_vf_locked(struct vio_relay *r)
 	r->has_vf = false;
 	vio_relay_resume(r);
 	vio_vf_events_unregister(r->port_id);
-	vio_vf_detach(r->port_id);
+	if (r->vf.is_bond) {
+		for (unsigned i = 0; i < r->bond.n; i++)
+			vio_vf_events_unregister(r->member_port[i]);
+		vio_bond_detach(r->port_id, r->member_port, r->bond.n);
+	} else {
+		vio_vf_detach(r->port_id);
+	}
 	rte_mempool_free(r->pool);
 	free_retired(r, true);
 	r->pool = NULL;
@@ -446,7 +528,7 @@ int vio_relay_remove_vf(unsigned id, char *err, size_t errlen)
 		goto out;
 	}
 	drop_vf_locked(r);
-	VIO_LOG(INFO, "relay %u: VF %s detached", id, r->vf.name);
+	VIO_LOG(INFO, "relay %u: %s %s detached", id, r->vf.is_bond ? "bond" : "VF", r->vf.name);
 out:
 	vio_ctl_unlock();
 	return rc;
@@ -457,14 +539,15 @@ out:
  * configure is one a worker must not poll). */
 static void reset_vf_locked(struct vio_relay *r)
 {
-	struct vio_vf_opts opts = {.jumbo = cfg->jumbo, .relay_id = r->id};
+	struct vio_vf_opts opts = {.jumbo = cfg->jumbo, .relay_id = r->id,
+				   .bond = r->has_vf && r->vf.is_bond};
 	char err[VIO_ERR_MAX];
 	int rc;
 
 	for (int d = 0; d < VIO_NB_DIRS; d++)
 		vio_forward_release(&r->dirs[d]);
 	if (r->port_started) /* the reset stops it */
-		vio_vf_link_watch(r->port_id, false);
+		link_watch(r, false);
 	r->port_started = false;
 	rc = vio_vf_reset(r->port_id, r->pool, &opts, err, sizeof(err));
 	if (rc) {
@@ -482,6 +565,15 @@ int vio_relay_vf_event(unsigned id, uint16_t port, enum vio_vf_event ev)
 {
 	struct vio_relay *r = vio_relay_get(id);
 
+	for (unsigned i = 0; r && r->has_vf && r->vf.is_bond && i < r->bond.n; i++) {
+		if (r->member_port[i] != port)
+			continue;
+		/* The bonding PMD owns its members: it goes on with the others. */
+		VIO_LOG(WARNING, "relay %u: bond %s: member %s (port %u) %s: left to the bond",
+			id, r->vf.name, r->bond.member[i].name, port,
+			ev == VIO_VF_EV_RESET ? "asks for a reset" : "was removed");
+		return 0;
+	}
 	if (!r || !r->has_vf || r->port_id != port)
 		return -ENOENT;
 	if (r->busy || vio_relay_quiesce(r))
@@ -538,6 +630,24 @@ int vio_relay_move(unsigned id, unsigned cpu_vf_to_vm, unsigned cpu_vm_to_vf, ch
 out:
 	vio_ctl_unlock();
 	return rc;
+}
+
+void vio_relays_follow_bonds(void)
+{
+	for (unsigned i = 0; i < vio_max_relays(); i++) {
+		const struct vio_relay *r = &relays[i];
+
+		if (r->has_vf && r->vf.is_bond && r->port_started && !r->busy)
+			vio_bond_follow_links(r->port_id, r->member_port, r->bond.n, r->vf.name);
+	}
+}
+
+void vio_relay_vf_link(const struct vio_relay *r, struct vio_vf_link *out)
+{
+	if (r->vf.is_bond)
+		vio_bond_link_get(r->member_port, r->bond.n, out);
+	else
+		vio_vf_link_get(r->port_id, out);
 }
 
 void vio_relays_housekeep(void)

@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <sys/un.h>
 
+#include "bond.h"
 #include "config.h"
 #include "counters.h"
 #include "parse.h"
@@ -94,8 +95,10 @@ struct vio_relay {
 
 	/* [ctl] VF side */
 	bool has_vf;
-	struct vio_vf_dev vf;
-	uint16_t port_id;
+	struct vio_vf_dev vf;              /* a bond's identity when vf.is_bond */
+	uint16_t port_id;                  /* a bond: the bonding PMD's port */
+	struct vio_bond bond;              /* vf.is_bond: the members */
+	uint16_t member_port[VIO_BOND_MAX];
 	bool port_started;
 	bool vf_rx_intr;                   /* port configured with RX interrupts */
 	int vf_numa;
@@ -165,6 +168,8 @@ void vio_relay_resume(struct vio_relay *r);
 /* Control operations; all take and release the control lock themselves and
  * return 0 or a negative errno with a message in err. */
 int vio_relay_add_vf(unsigned id, const struct vio_vf_dev *dev, char *err, size_t errlen);
+/* A bond of VFs as the relay's VF side (removed with vio_relay_remove_vf). */
+int vio_relay_add_bond(unsigned id, const struct vio_bond *b, char *err, size_t errlen);
 int vio_relay_remove_vf(unsigned id, char *err, size_t errlen);
 int vio_relay_add_socket(unsigned id, const char *path, char *err, size_t errlen);
 int vio_relay_remove_socket(unsigned id, char *err, size_t errlen);
@@ -180,6 +185,13 @@ int vio_relay_move(unsigned id, unsigned cpu_vf_to_vm, unsigned cpu_vm_to_vf, ch
  * reset and reconfigure one that asks for it.  -ENOENT when port is no longer
  * the relay's VF, -EAGAIN when the relay is busy (try again later). */
 int vio_relay_vf_event(unsigned id, uint16_t port, enum vio_vf_event ev);
+
+/* Link poll (vf_events.c), control lock held: bonds whose sending member
+ * went down switch to one that is up (vio_bond_follow_links). */
+void vio_relays_follow_bonds(void);
+
+/* The VF side's link, lock held: the VF port's, or a bond's (vf_bond.h). */
+void vio_relay_vf_link(const struct vio_relay *r, struct vio_vf_link *out);
 
 /* vhost callbacks (vhost.c) hand the device over with these, lock held. */
 int vio_relay_vm_up(struct vio_relay *r, int vid);

@@ -10,6 +10,7 @@
 #include <rte_vhost.h>
 
 #include "log.h"
+#include "vf_bond.h"
 #include "worker.h"
 
 static void count_pool(struct rte_mempool *mp, void *arg)
@@ -93,6 +94,33 @@ static void log_rings(const struct vio_relay *r)
 	}
 }
 
+/* A bond's members: "member=<name>/<link>[/primary]" each. */
+static void log_bond(const struct vio_relay *r)
+{
+	int primary = r->port_started ? vio_bond_primary(r->port_id) : -1;
+	char buf[VIO_BOND_MAX * 96];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < r->bond.n && used < sizeof(buf); i++) {
+		struct vio_vf_link l;
+		int k;
+
+		vio_vf_link_get(r->member_port[i], &l);
+		k = snprintf(buf + used, sizeof(buf) - used, " member=%s/%s%s%s",
+			     r->bond.member[i].name,
+			     l.state > 0 ? "up" : l.state == 0 ? "down" : "unknown",
+			     r->port_started && vio_bond_member_active(r->port_id, r->member_port[i])
+				     ? "/active" : "",
+			     primary == r->member_port[i] ? "/primary" : "");
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+	VIO_LOG(NOTICE, "relay %u bond: name=%s mode=%s%s", r->id, r->vf.name,
+		vio_bond_mode_name(r->bond.mode), buf);
+}
+
 void vio_stats_read(const struct vio_relay *r, struct vio_dir_stats out[VIO_NB_DIRS])
 {
 	for (int d = 0; d < VIO_NB_DIRS; d++)
@@ -126,7 +154,7 @@ void vio_stats_log_all(void)
 		vio_stats_read(r, s);
 		vio_stats_vf_drops(r, &vf);
 		if (r->has_vf)
-			vio_vf_link_get(r->port_id, &link);
+			vio_relay_vf_link(r, &link);
 		if (!r->has_vf && !r->vm_running && !s[0].rx_pkts && !s[1].rx_pkts)
 			continue; /* an idle socket: nothing to say */
 		/* One parseable line per relay: key=value pairs. */
@@ -146,6 +174,8 @@ void vio_stats_log_all(void)
 			s[1].nc_bytes, s[0].long_pkts, s[0].long_bytes, s[1].long_pkts, s[1].long_bytes,
 			vf.rx_errors, vf.rx_missed, s[0].busy_cycles, s[0].busy_polls, s[1].busy_cycles,
 			s[1].busy_polls);
+		if (r->has_vf && r->vf.is_bond)
+			log_bond(r);
 		log_rings(r);
 	}
 	vio_ctl_unlock();

@@ -105,8 +105,10 @@ static void defer(uint16_t port, uint8_t ev)
 }
 
 /* Not every driver raises link interrupts (net_tap updates its link without
- * one): the link of every watched port is also read twice a second. */
-#define LINK_POLL_US 500000
+ * one): the link of every watched port is also read ten times a second
+ * (a bond's members too: a bond fails over on what this poll sees when the
+ * PMD does not tell). */
+#define LINK_POLL_US 100000
 static bool polling;
 
 static void poll_links(void *arg)
@@ -119,6 +121,7 @@ static void poll_links(void *arg)
 			if (watch[p].watched && watch[p].live &&
 			    rte_eth_link_get_nowait(p, &l) == 0 && store_link(p, &l))
 				log_link(p);
+		vio_relays_follow_bonds();
 		vio_ctl_unlock();
 	}
 	if (__atomic_load_n(&polling, __ATOMIC_ACQUIRE) &&

@@ -204,7 +204,7 @@ int vio_vf_configure(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts
 			 strerror(-rc));
 		return rc;
 	}
-	rc = rte_eth_dev_set_mtu(port, mtu);
+	rc = o->bond ? 0 : rte_eth_dev_set_mtu(port, mtu);
 	if (rc && rc != -ENOTSUP)
 		VIO_LOG(WARNING, "relay %u: cannot set MTU %u on port %u: %s", o->relay_id, mtu,
 			port, strerror(-rc));

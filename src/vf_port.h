@@ -14,6 +14,7 @@ struct rte_mempool;
 struct vio_vf_opts {
 	bool jumbo;          /* 9000-byte MTU, scattered RX / multi-segment TX */
 	unsigned relay_id;   /* for names and messages */
+	bool bond;           /* a bond port: its PMD sets the members' MTU as it starts them */
 	bool rx_intr;        /* out: RX interrupts configured (idle sleeping) */
 	uint16_t mtu;        /* out: the MTU the port got */
 	bool tx_csum;        /* out: the port completes TCP/UDP checksums */

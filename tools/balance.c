@@ -1,6 +1,7 @@
 /* The load balancer's decision: see balance.h. */
 #include "balance.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #define MAX_CPUS 1024
@@ -46,9 +47,9 @@ static double max_of(const double *v, unsigned n)
 
 /* The least loaded allowed CPU for it; its current CPU wins ties. */
 static unsigned pick(const struct vio_bal_item *it, const struct vio_bal_cpu *cpus,
-		     unsigned ncpu, const double *load)
+		     unsigned ncpu, const double *load, bool global)
 {
-	bool local = it->numa >= 0 && node_has_cpu(cpus, ncpu, it->numa);
+	bool local = !global && it->numa >= 0 && node_has_cpu(cpus, ncpu, it->numa);
 	int best = -1;
 
 	for (unsigned i = 0; i < ncpu; i++) {
@@ -88,7 +89,7 @@ bool vio_balance(struct vio_bal_item *items, unsigned n, const struct vio_bal_cp
 	}
 	qsort(order, n, sizeof(*order), cmp_load_desc);
 	for (unsigned i = 0; i < n; i++) {
-		unsigned c = pick(order[i], cpus, ncpu, plan);
+		unsigned c = pick(order[i], cpus, ncpu, plan, p->global_numa);
 
 		plan[c] += order[i]->load;
 		order[i]->new_cpu = cpus[c].cpu;
@@ -103,5 +104,36 @@ bool vio_balance(struct vio_bal_item *items, unsigned n, const struct vio_bal_cp
 		*new_max = after;
 	if (stray)
 		return true;
-	return changed && before >= p->min_load && after <= before * (1.0 - p->gain);
+	if (!changed || before < p->min_load)
+		return false;
+	if (p->cv_rule) {
+		double cv_now = vio_balance_cv(items, n, cpus, ncpu, false);
+		double cv_plan = vio_balance_cv(items, n, cpus, ncpu, true);
+
+		return cv_plan >= 0 && cv_plan + p->sensitivity < cv_now;
+	}
+	return after <= before * (1.0 - p->gain);
+}
+
+double vio_balance_cv(const struct vio_bal_item *items, unsigned n,
+		      const struct vio_bal_cpu *cpus, unsigned ncpu, bool planned)
+{
+	double load[MAX_CPUS] = {0}, sum = 0, var = 0, mean;
+
+	if (ncpu == 0 || ncpu > MAX_CPUS)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		int c = cpu_index(cpus, ncpu, planned ? items[i].new_cpu : items[i].cpu);
+
+		if (c >= 0)
+			load[c] += items[i].load;
+	}
+	for (unsigned i = 0; i < ncpu; i++)
+		sum += load[i];
+	mean = sum / ncpu;
+	if (mean <= 0)
+		return -1;
+	for (unsigned i = 0; i < ncpu; i++)
+		var += (load[i] - mean) * (load[i] - mean);
+	return sqrt(var / ncpu) / mean;
 }

@@ -4,11 +4,10 @@
  * direction's packet rate, measured by the daemon over that interval, plans
  * a placement over the worker CPUs (balance.h) and, when the plan relieves
  * the busiest CPU enough, applies it with one core_sched UPDATE.  It reads
- * the forwarder's configuration file for the endpoints and for
- * VIO4WD_CORE_SCHED_ENABLE, and keeps running while the forwarder restarts.
+ * the forwarder's configuration file for the endpoints, for
+ * VIO4WD_CORE_SCHED_ENABLE and for the original's tuning variables
+ * (sched_settings.h), and keeps running while the forwarder restarts.
  * Manual pinnings may be overwritten, as the guide warns. */
-#include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -22,12 +21,15 @@
 #include "client.h"
 #include "config.h"
 #include "core_map.h"
-#include "vio_build_config.h"
+#include "sched_settings.h"
 
 #define PROG "vio4wd_core_scheduler"
 #define MAX_ITEMS (2 * 4096)
 
 static volatile sig_atomic_t stop;
+static unsigned log_level = 6; /* --loglevel: syslog levels up to it are printed */
+
+enum { L_ERR = 3, L_WARNING = 4, L_NOTICE = 5, L_INFO = 6, L_DEBUG = 7 };
 
 static void on_signal(int sig)
 {
@@ -35,13 +37,15 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+static void say(unsigned level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(unsigned level, const char *fmt, ...)
 {
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
 
+	if (level > log_level)
+		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	fprintf(stderr, "%02d:%02d:%02d.%03ld " PROG ": ", tm.tm_hour, tm.tm_min, tm.tm_sec,
@@ -50,22 +54,6 @@ static void say(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: " PROG " [options]\n"
-		"  -f, --config=FILE   the forwarder's configuration (default " VIO_SYSCONF_FILE ")\n"
-		"  --stats-ep=EP       override VIRTIOFWD_ZMQ_STATS_EP\n"
-		"  --sched-ep=EP       override VIRTIOFWD_ZMQ_CORE_SCHED_EP\n"
-		"  --interval=SECONDS  measurement window per round (default 5, 0.2-60)\n"
-		"  --gain=FRACTION     apply a plan only if it lowers the busiest CPU's load\n"
-		"                      by this share (default 0.1)\n"
-		"  --min-load=PPS      leave CPUs below this load alone (default 10000)\n"
-		"  --once              one round, then exit (0: nothing to do or applied)\n"
-		"  --dry-run           plan and log, never move\n"
-		"exit: 0 ok (or disabled in the configuration), 1 error reply, 2 bad usage, 3 no reply (--once)\n");
 }
 
 /* NUMA node of a CPU from sysfs; -1 when not found. */
@@ -133,7 +121,7 @@ static int apply(const char *sched_ep, const Virtioforwarder__StatsResponse *st,
 		maps[m].vf2virtio_cpu = cpu[0];
 		maps[m].virtio2vf_cpu = cpu[1];
 		ptrs[m] = &maps[m];
-		say("relay %u: VF->VM on CPU %d, VM->VF on CPU %d", r->id, cpu[0], cpu[1]);
+		say(L_INFO, "relay %u: VF->VM on CPU %d, VM->VF on CPU %d", r->id, cpu[0], cpu[1]);
 		m++;
 	}
 	if (!m)
@@ -147,7 +135,7 @@ static int apply(const char *sched_ep, const Virtioforwarder__StatsResponse *st,
 	if (!resp)
 		return VIO_EXIT_NO_REPLY;
 	if (resp->status != VIRTIOFORWARDER__CORE_SCHED_RESPONSE__STATUS__OK) {
-		say("the forwarder refused the placement: %s (%s)",
+		say(L_ERR, "the forwarder refused the placement: %s (%s)",
 		    resp->error_code_source ? resp->error_code_source : "no reason given",
 		    resp->has_error_code ? strerror(resp->error_code) : "no error code");
 		rc = VIO_EXIT_ERROR_REPLY;
@@ -156,15 +144,8 @@ static int apply(const char *sched_ep, const Virtioforwarder__StatsResponse *st,
 	return rc;
 }
 
-struct opts {
-	const char *stats_ep, *sched_ep;
-	double interval;
-	struct vio_bal_params p;
-	bool once, dry_run;
-};
-
 /* One round: measure, plan, maybe apply. */
-static int round_once(const struct opts *o)
+static int round_once(const struct vio_sched_settings *o)
 {
 	static struct vio_bal_item items[MAX_ITEMS];
 	unsigned cpus[VIO_MAX_WORKERS], ncpu, n;
@@ -177,110 +158,56 @@ static int round_once(const struct opts *o)
 		return VIO_EXIT_NO_REPLY;
 	for (unsigned i = 0; i < ncpu; i++)
 		bc[i] = (struct vio_bal_cpu){.cpu = cpus[i], .numa = cpu_node(cpus[i])};
+	say(L_DEBUG, "%u worker CPUs", ncpu);
 	st = vio_get_relays(PROG, o->stats_ep, (unsigned)(o->interval * 1000));
 	if (!st)
 		return VIO_EXIT_NO_REPLY;
 	n = collect(st, items);
 	if (vio_balance(items, n, bc, ncpu, &o->p, &before, &after)) {
-		say("busiest worker CPU at %.0f pps; the new placement brings it to %.0f pps%s",
-		    before, after, o->dry_run ? " (dry run: not applied)" : "");
+		say(L_INFO, "busiest worker CPU at %.0f pps; the new placement brings it to %.0f "
+		    "pps (load variation %.3f -> %.3f)%s", before, after,
+		    vio_balance_cv(items, n, bc, ncpu, false), vio_balance_cv(items, n, bc, ncpu, true),
+		    o->dry_run ? " (dry run: not applied)" : "");
 		if (!o->dry_run)
 			rc = apply(o->sched_ep, st, items, n);
-	} else if (o->once) {
-		say("busiest worker CPU at %.0f pps: placement kept", before);
+	} else {
+		say(o->once ? L_INFO : L_DEBUG, "busiest worker CPU at %.0f pps (load variation "
+		    "%.3f): placement kept", before, vio_balance_cv(items, n, bc, ncpu, false));
 	}
 	protobuf_c_message_free_unpacked(&st->base, NULL);
 	return rc;
 }
 
-static int parse_double(const char *name, const char *s, double min, double max, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= min && v <= max)) {
-		fprintf(stderr, PROG ": --%s=%s: expected a number from %g to %g\n", name, s, min,
-			max);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{"config", required_argument, NULL, 'f'},
-		{"stats-ep", required_argument, NULL, 's'},
-		{"sched-ep", required_argument, NULL, 'S'},
-		{"interval", required_argument, NULL, 'i'},
-		{"gain", required_argument, NULL, 'g'},
-		{"min-load", required_argument, NULL, 'm'},
-		{"once", no_argument, NULL, '1'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	static struct vio_config cfg;
-	struct opts o = {.interval = 5, .p = {.min_load = 10000, .gain = 0.1}};
-	const char *conf = VIO_SYSCONF_FILE;
-	bool conf_explicit = false;
+	struct vio_sched_settings o;
+	const char *conf;
 	char err[512];
 	bool down = false;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "f:h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			conf = optarg;
-			conf_explicit = true;
-			break;
-		case 's':
-			o.stats_ep = optarg;
-			break;
-		case 'S':
-			o.sched_ep = optarg;
-			break;
-		case 'i':
-			if (parse_double("interval", optarg, 0.2, 60, &o.interval))
-				return VIO_EXIT_USAGE;
-			break;
-		case 'g':
-			if (parse_double("gain", optarg, 0, 0.99, &o.p.gain))
-				return VIO_EXIT_USAGE;
-			break;
-		case 'm':
-			if (parse_double("min-load", optarg, 0, 1e12, &o.p.min_load))
-				return VIO_EXIT_USAGE;
-			break;
-		case '1':
-			o.once = true;
-			break;
-		case 'n':
-			o.dry_run = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return VIO_EXIT_OK;
-		default:
-			usage(stderr);
-			return VIO_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
+	if (vio_sched_parse_args(argc, argv, &o, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
 		return VIO_EXIT_USAGE;
 	}
-
+	if (o.help) {
+		vio_sched_usage(stdout);
+		return VIO_EXIT_OK;
+	}
+	conf = o.config;
 	vio_config_defaults(&cfg, 64);
-	if (access(conf, F_OK) == 0 || conf_explicit) {
+	if (access(conf, F_OK) == 0 || o.config_explicit) {
 		if (vio_config_load_file(&cfg, conf, err, sizeof(err))) {
 			fprintf(stderr, PROG ": %s\n", err);
 			return VIO_EXIT_USAGE;
 		}
 	}
+	vio_config_finish(&cfg); /* as the forwarder sees it: core_sched brings stats */
+	if (vio_sched_apply_vars(&o, &cfg, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return VIO_EXIT_USAGE;
+	}
+	log_level = o.log_level;
 	if (!o.sched_ep) {
 		if (!cfg.core_sched_enable || !cfg.zmq_core_sched_ep[0]) {
 			/* Not a failure: the shipped configuration disables
@@ -306,23 +233,29 @@ int main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	say("balancing over %s every %.1f s (gain %.0f%%, min load %.0f pps)%s", o.sched_ep,
-	    o.interval, o.p.gain * 100, o.p.min_load, o.dry_run ? ", dry run" : "");
+	if (o.p.cv_rule)
+		snprintf(err, sizeof(err), "sensitivity %g", o.p.sensitivity);
+	else
+		snprintf(err, sizeof(err), "gain %.0f%%", o.p.gain * 100);
+	say(L_NOTICE, "balancing over %s every %.1f s (%s, min load %.0f pps, %s)%s", o.sched_ep,
+	    o.interval, err, o.p.min_load, o.p.global_numa ? "any NUMA node" : "NUMA-local",
+	    o.dry_run ? ", dry run" : "");
 	while (!stop) {
 		int rc = round_once(&o);
 
 		if (rc == VIO_EXIT_NO_REPLY) {
 			if (!down)
-				say("the forwarder does not answer; retrying every %.1f s", o.interval);
+				say(L_ERR, "the forwarder does not answer; retrying every %.1f s",
+				    o.interval);
 			down = true;
 			/* vio_call waited already; sleep the rest of a window */
 			for (int i = 0; i < (int)(o.interval * 10) && !stop; i++)
 				usleep(100000);
 		} else if (down) {
-			say("the forwarder answers again");
+			say(L_NOTICE, "the forwarder answers again");
 			down = false;
 		}
 	}
-	say("stopped");
+	say(L_NOTICE, "stopped");
 	return VIO_EXIT_OK;
 }

@@ -7,8 +7,9 @@
  *   virtioforwarder_port_control remove_sock --vhost-path=PATH [--pci-addr=PCI]
  *   virtioforwarder_port_control query_pci --vhost-path=PATH
  * --device=STRING names a DPDK device (net_tap0,iface=vf0) instead of a PCI
- * address.  As the original tool, conditional is sent false unless
- * --conditional is given.
+ * address.  A bond: --name=NAME [--mode=N] and 2-8 members (--pci-addr and
+ * --device, each repeatable); removed by --name.  As the original tool,
+ * conditional is sent false unless --conditional is given.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,11 +35,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: " PROG " {add,remove,add_sock,remove_sock,query_pci} [options]\n"
 		"  --virtio-id=ID        relay id (add, remove)\n"
-		"  --pci-addr=PCI        VF PCI address, [dddd:]bb:ss.f (repeatable: a bond)\n"
+		"  --pci-addr=PCI        VF PCI address, [dddd:]bb:ss.f (repeatable: bond members)\n"
 		"  --device=STRING       a DPDK device string instead of a PCI address\n"
+		"                        (repeatable: bond members, with --pci-addr or alone)\n"
 		"  --vhost-path=PATH     vhost-user socket (add_sock, remove_sock, query_pci)\n"
-		"  --name=NAME           bond name (bonds are refused by this daemon)\n"
-		"  --mode=N              bond mode 0-6 (default 1, sent with --name)\n"
+		"  --name=NAME           bond name: 2-8 members are one bonded VF\n"
+		"  --mode=N              bond mode (default 1, sent with --name): 0 round-robin,\n"
+		"                        1 active-backup, 2 balance, 3 broadcast, 5 tlb\n"
 		"  --conditional         adding what is there or removing what is not succeeds\n"
 		"  --zmq_ep=EP           endpoint (default " VIO_DEFAULT_EP_DIR "port_control)\n"
 		"  --timeout=MS          reply timeout (default %d)\n"
@@ -63,6 +66,7 @@ int main(int argc, char **argv)
 	};
 	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
 	PciAddress pci[MAX_PCI], *pci_ptrs[MAX_PCI];
+	char *devices[MAX_PCI];
 	const char *ep = VIO_DEFAULT_EP_DIR "port_control";
 	long v, timeout = VIO_REPLY_TIMEOUT_MS, mode = 1;
 	Response *resp;
@@ -101,7 +105,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'D':
-			req.device = optarg;
+			if (req.n_device == MAX_PCI) {
+				fprintf(stderr, PROG ": too many --device\n");
+				return VIO_EXIT_USAGE;
+			}
+			devices[req.n_device++] = optarg;
 			break;
 		case 'v':
 			req.vhost_path = optarg;
@@ -149,6 +157,7 @@ int main(int argc, char **argv)
 	}
 	req.op = (Virtioforwarder__PortControlRequest__Op)op;
 	req.pci_addrs = pci_ptrs;
+	req.device = devices;
 	req.has_conditional = 1;  /* always sent, as the original tool does */
 	if (req.name) {
 		req.has_mode = 1;

@@ -124,6 +124,15 @@ static void print_flat(const Response *r)
 			flat_field(p, &s->vf->base, "link_changes");
 			flat_field(p, &s->vf->base, "rx_errors");
 			flat_field(p, &s->vf->base, "rx_missed");
+			flat_field(p, &s->vf->base, "bond_mode");
+			for (size_t k = 0; k < s->vf->n_bond_member; k++) {
+				char q[64];
+
+				snprintf(q, sizeof(q), "%s.vf.bond_member_%zu", relay, k);
+				flat_field(q, &s->vf->bond_member[k]->base, "name");
+				flat_field(q, &s->vf->bond_member[k]->base, "link_up");
+				flat_field(q, &s->vf->bond_member[k]->base, "primary");
+			}
 		}
 		if (s->vhost)
 			printf("%s.vhost.vhost_socket_name=%s\n", relay, s->vhost->vhost_socket_name);

@@ -89,6 +89,7 @@ static void port_seed(const char *name, int op, int virtio_id, const PciAddr *pc
 {
 	PortReq m = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
 	PciAddr *list[4];
+	char *dev;
 
 	m.op = (Virtioforwarder__PortControlRequest__Op)op;
 	if (virtio_id >= 0) {
@@ -99,7 +100,11 @@ static void port_seed(const char *name, int op, int virtio_id, const PciAddr *pc
 		list[i] = (PciAddr *)&pci[i];
 	m.n_pci_addrs = n_pci;
 	m.pci_addrs = n_pci ? list : NULL;
-	m.device = (char *)device;
+	if (device) {
+		dev = (char *)device;
+		m.n_device = 1;
+		m.device = &dev;
+	}
 	m.vhost_path = (char *)path;
 	if (conditional >= 0) {
 		m.has_conditional = 1;

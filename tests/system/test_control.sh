@@ -255,6 +255,22 @@ on1=$(printf '%s\n' "$cur" | grep -c '^relay_[01].cpu.*=1$' || true)
 for p in "${pids[@]}"; do wait "$p" || fail "frames lost or reordered while balancing: $(cat "$T"/b*.json)"; done
 $SCHED --once --interval=0.5 --min-load=500 2>"$T/sched.out" || fail "idle round failed"
 grep -q "placement kept" "$T/sched.out" || fail "idle round moved: $(cat "$T/sched.out")"
+# The original's variables from the file, options over them (issue 17):
+# at log level 3 an idle round says nothing, --loglevel=6 brings the line
+# back; the original's rule (sensitivity) keeps an idle placement too; a bad
+# variable is exit 2 naming it.
+printf 'VIO4WD_CORE_SCHED_ENABLE=true\nVIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc://%s/core_sched\nVIRTIOFWD_ZMQ_STATS_EP=ipc://%s/stats\nVIO4WD_CORE_SCHED_LOG_LEVEL=3\nVIO4WD_CORE_SCHED_SENSITIVITY=0.25\nVIO4WD_CORE_SCHED_POLL_INTERVAL=0.5\nVIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT=y\n' \
+	"$EP" "$EP" >"$T/vars.conf"
+$TOOLS/vio4wd_core_scheduler --once --config="$T/vars.conf" --min-load=500 2>"$T/sched.out" ||
+	fail "balancer with the original's variables failed: $(cat "$T/sched.out")"
+[ ! -s "$T/sched.out" ] || fail "VIO4WD_CORE_SCHED_LOG_LEVEL=3 printed: $(cat "$T/sched.out")"
+$TOOLS/vio4wd_core_scheduler --once --config="$T/vars.conf" --min-load=500 --loglevel=6 \
+	2>"$T/sched.out" || fail "balancer --loglevel=6 failed: $(cat "$T/sched.out")"
+grep -q "placement kept" "$T/sched.out" || fail "--loglevel=6 over the variable: $(cat "$T/sched.out")"
+sed -i 's/^VIO4WD_CORE_SCHED_POLL_INTERVAL=.*/VIO4WD_CORE_SCHED_POLL_INTERVAL=0/' "$T/vars.conf"
+rc=0; $TOOLS/vio4wd_core_scheduler --once --config="$T/vars.conf" 2>"$T/sched.out" || rc=$?
+[ $rc = 2 ] && grep -q 'VIO4WD_CORE_SCHED_POLL_INTERVAL="0"' "$T/sched.out" ||
+	fail "bad VIO4WD_CORE_SCHED_POLL_INTERVAL: exit $rc: $(cat "$T/sched.out")"
 printf 'VIO4WD_CORE_SCHED_ENABLE=false\nVIRTIOFWD_ZMQ_STATS_EP=ipc://%s/stats\n' "$EP" >"$T/off.conf"
 rc=0; $TOOLS/vio4wd_core_scheduler --once --config="$T/off.conf" 2>"$T/sched.out" || rc=$?
 # Disabled is a clean exit (an enabled unit must not fail at every boot).
@@ -262,7 +278,7 @@ rc=0; $TOOLS/vio4wd_core_scheduler --once --config="$T/off.conf" 2>"$T/sched.out
 rc=0; $TOOLS/vio4wd_core_scheduler --once --stats-ep="ipc://$T/none" --sched-ep="ipc://$T/none" \
 	2>"$T/sched.out" || rc=$?
 [ $rc = 3 ] || fail "no forwarder: exit $rc, expected 3"
-log "balancer: $M frames each way on relays 0 and 1 intact; spread 2+2 over CPUs 0 and 1; idle round keeps; disabled config a clean exit, absent forwarder refused"
+log "balancer: $M frames each way on relays 0 and 1 intact; spread 2+2 over CPUs 0 and 1; idle round keeps; the original's variables honoured, options over them, a bad one refused; disabled config a clean exit, absent forwarder refused"
 
 # --- remove everything, with the VM still connected
 for i in 0 1 2; do

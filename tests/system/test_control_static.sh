@@ -88,8 +88,8 @@ grep -q "no VF given" "$T/out" || fail "no reason"
 expect_rc 1 "virtio_id out of range" $PC add --virtio-id=32 --device=net_tap3
 grep -q "out of range (0-31)" "$T/out" || fail "no reason"
 expect_rc 1 "query_pci without vhost_path" $PC query_pci
-expect_rc 1 "bond" $PC add --virtio-id=3 --pci-addr=0000:05:00.1 --pci-addr=0000:05:00.2
-grep -q "bonds" "$T/out" || fail "no reason"
+expect_rc 1 "bond without a name" $PC add --virtio-id=3 --pci-addr=0000:05:00.1 --pci-addr=0000:05:00.2
+grep -q "a bond needs a name" "$T/out" || fail "no reason"
 expect_rc 1 "PCI address that does not exist" $PC add --virtio-id=3 --pci-addr=0000:7f:1f.7
 expect_rc 2 "malformed PCI address (tool)" $PC add --virtio-id=3 --pci-addr=0000:zz:00.1
 expect_rc 1 "stats: relay out of range" $ST --relay=99

@@ -39,3 +39,30 @@ unset "PID[daemon]"
 left=$(ls "$SOCKDIR")
 [ -z "$left" ] || fail "sockets left behind: $left"
 log "stopped cleanly: pid file and sockets removed"
+
+# --version names DPDK once ("DPDK 22.11...", never "DPDK DPDK").
+ver=$("$VIO_BIN" --version | head -1)
+echo "$ver" | grep -Eq '^virtio-forwarder [0-9.]+ \(DPDK [0-9]' || fail "--version: $ver"
+case $ver in *"DPDK DPDK"*) fail "--version repeats DPDK: $ver" ;; esac
+log "version: $ver"
+
+# The original's command line (issue 17): its short options and long names,
+# optional values given as it did (=VALUE, attached, or none) and as the next
+# argument, start the daemon; what they serve is there; each gone feature
+# (zero-copy; --ipc without a port control endpoint) warns exactly once,
+# though given twice; --same-numa warns not.
+ns=$(ns_add orig)
+EP=$T/ep
+daemon_start orig "$ns" -R -T -a -I --ipc -0 --zero-copy --enable-jumbo --pid-path "$T/run-orig" \
+	-s"ipc://$EP/core_sched" -z "ipc://$EP/stats" --zmq-config-ep="ipc://$EP/config" -u -g
+for s in core_sched stats config; do
+	[ -S "$EP/$s" ] || fail "endpoint $s not served: $(ls "$EP" 2>&1)"
+done
+[ "$(grep -c 'VIRTIOFWD_ZERO_COPY (--zero-copy, -0) is not supported' "$T/orig.log")" = 1 ] ||
+	fail "zero-copy: not one warning: $(grep -i warn "$T/orig.log")"
+[ "$(grep -c 'VIRTIOFWD_IPC_PORT_CONTROL (--ipc): .*not supported' "$T/orig.log")" = 1 ] ||
+	fail "--ipc: not one warning: $(grep -i warn "$T/orig.log")"
+! grep -qi 'same.numa' "$T/orig.log" || fail "--same-numa drew a message: $(grep -i numa "$T/orig.log")"
+stop_and_reap orig
+[ "$EXIT_CODE" = 0 ] || fail "the daemon with the original's options exited $EXIT_CODE"
+log "the original's options: daemon ran, 3 endpoints served, one warning each for -0 and -I"

@@ -7,7 +7,8 @@
 #   and each exit status as an entry of EXIT STATUS (tests/tools/man_check.py,
 #   which says how the three help layouts are parsed); and NAME names it;
 # - every configuration variable (the daemon's table in src/config.c, the
-#   shipped conf/virtioforwarder, the balancer's tools/core_scheduler.c) is
+#   shipped conf/virtioforwarder, the balancer's tools/core_scheduler.c and
+#   tools/sched_settings.c) is
 #   in virtioforwarder.5;
 # - each page renders without a warning (man --warnings as lintian runs it,
 #   groff -ww).
@@ -117,7 +118,8 @@ n_help=$(grep -c '^ *-' "$T/virtio-forwarder.help")
 
 # Every configuration variable in virtioforwarder.5.
 render "$mandir/virtioforwarder.5" "$T/virtioforwarder.5.txt"
-varsrc=("$VIO_TOP/src/config.c" "$VIO_TOP/conf/virtioforwarder" "$VIO_TOP/tools/core_scheduler.c")
+varsrc=("$VIO_TOP/src/config.c" "$VIO_TOP/conf/virtioforwarder" "$VIO_TOP/tools/core_scheduler.c"
+	"$VIO_TOP/tools/sched_settings.c")
 rc=0
 $CHECK vars "$T/virtioforwarder.5.txt" "${varsrc[@]}" >"$T/vars.check" || rc=$?
 [ $rc = 0 ] || fail "virtioforwarder.5 lacks variables: $(tr '\n' ';' <"$T/vars.check")"
@@ -145,7 +147,8 @@ control() { # NAME SCD_SOURCE SED_SCRIPT PROGRAM|vars EXPECTED_LINE
 		fail "control $name: expected only 'MISSING $expected', got: $(tr '\n' ';' <"$T/$name.out")"
 	log "control $name: $(cat "$T/$name.out")"
 }
-control no-tso virtio-forwarder.8.scd '/--enable-tso/d' virtio-forwarder "option --enable-tso"
+control no-tso virtio-forwarder.8.scd '/--enable-tso/d' virtio-forwarder "pair -T, --enable-tso"
+control no-hugepages virtio-forwarder.8.scd '/--hugepages/d' virtio-forwarder "option --hugepages"
 control no-short-J virtio-forwarder.8.scd 's/^\*-J\*, \*--jumbo\*$/*--jumbo*/' virtio-forwarder "pair -J, --jumbo"
 control no-exit-3 virtioforwarder_stats.1.scd '/^\*3\*$/d' virtioforwarder_stats "exit status 3"
 control no-zmq-group virtioforwarder.5.scd '/VIRTIOFWD_ZMQ_GROUP/d' vars "variable VIRTIOFWD_ZMQ_GROUP"

@@ -65,7 +65,7 @@ static int churn(const char *ep, double secs, const char *dir, unsigned n)
 	void *ctx = zmq_ctx_new();
 	double start = now_s();
 	unsigned long cycles = 0, errors = 0;
-	char path[256], dev[64];
+	char path[256], dev[64], *devs[1] = {dev};
 
 	while (now_s() - start < secs) {
 		for (unsigned j = 0; j < n; j++) {
@@ -77,10 +77,11 @@ static int churn(const char *ep, double secs, const char *dir, unsigned n)
 			snprintf(dev, sizeof(dev), "net_null%u", 40 + j);
 			req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
 			req.vhost_path = path;
-			req.device = dev;
+			req.n_device = 1;
+			req.device = devs;
 			a = call(ctx, ep, &req);
 			req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE_SOCK;
-			req.device = NULL;
+			req.n_device = 0;
 			b = a < 0 ? -1 : call(ctx, ep, &req);
 			if (a < 0 || b < 0) {
 				printf("churn: NO REPLY after %lu cycles, %.1f s\n", cycles,

@@ -39,6 +39,29 @@ static int f_add_vf(unsigned id, const struct vio_vf_dev *dev, char *err, size_t
 	return 0;
 }
 
+static int f_add_bond(unsigned id, const struct vio_bond *b, char *err, size_t errlen)
+{
+	struct vio_ctl_relay *r = &fake.relays[id];
+	struct vio_vf_dev ident;
+
+	fake.calls_add_bond++;
+	vio_bond_ident(b, &ident);
+	if (r->has_vf) {
+		snprintf(err, errlen, "relay %u already has a VF", id);
+		return vio_vf_dev_same(&r->vf, &ident) ? -EEXIST : -EBUSY;
+	}
+	r->has_vf = true;
+	r->vf = ident;
+	r->bond_mode = b->mode;
+	r->n_members = b->n;
+	for (unsigned i = 0; i < b->n; i++) {
+		snprintf(r->member[i].name, sizeof(r->member[i].name), "%s", b->member[i].name);
+		r->member[i].link = 1;
+		r->member[i].primary = i == 0;
+	}
+	return 0;
+}
+
 static int f_remove_vf(unsigned id, char *err, size_t errlen)
 {
 	fake.calls_remove_vf++;
@@ -109,6 +132,7 @@ struct vio_ctl_backend fake_backend = {
 	.max_relays = FAKE_RELAYS,
 	.relay = f_relay,
 	.add_vf = f_add_vf,
+	.add_bond = f_add_bond,
 	.remove_vf = f_remove_vf,
 	.add_socket = f_add_socket,
 	.remove_socket = f_remove_socket,

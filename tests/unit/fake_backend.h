@@ -14,7 +14,7 @@ struct fake_state {
 	unsigned n_workers;
 	struct vio_worker_stats wstats[4]; /* cycle accounting of workers[i] */
 	int fail_add_socket;       /* errno returned by add_socket, 0 = succeed */
-	unsigned calls_add_vf, calls_remove_vf, calls_add_socket, calls_remove_socket;
+	unsigned calls_add_vf, calls_add_bond, calls_remove_vf, calls_add_socket, calls_remove_socket;
 	unsigned calls_move;
 	uint64_t now_ns;           /* 0: the real monotonic clock */
 };

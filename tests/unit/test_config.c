@@ -304,6 +304,56 @@ static void test_static_vfs_bad(void **state)
 	load_bad("VIRTIOFWD_STATIC_VFS=(0000:05:08.1=1 '')\n", "VIRTIOFWD_STATIC_VFS", "empty");
 }
 
+/* Bonds in the static list: stored with their members, the relay's
+ * identity the bond's name; a member used twice (by another bond or as a
+ * VF), a bond name used twice and a bonding device string are refused; a
+ * replaced list frees the bond slots. */
+static void test_static_bonds(void **state)
+{
+	const struct vio_bond *b;
+
+	load_ok("VIRTIOFWD_STATIC_VFS=(0000:05:08.1=1 "
+		"bond:b0:active-backup:0000:05:08.2+net_tap0,iface=vf0=2 bond:b1:2:05:08.3+05:08.4=3)\n");
+	assert_int_equal(cfg.n_static_vfs, 3);
+	assert_int_equal(cfg.static_vfs[0].bond, -1);
+	assert_int_equal(cfg.static_vfs[1].relay, 2);
+	assert_true(cfg.static_vfs[1].dev.is_bond);
+	assert_string_equal(cfg.static_vfs[1].dev.name, "b0");
+	b = &cfg.static_bonds[cfg.static_vfs[1].bond];
+	assert_int_equal(b->mode, 1);
+	assert_int_equal(b->n, 2);
+	assert_string_equal(b->member[0].name, "0000:05:08.2");
+	assert_string_equal(b->member[1].devargs, "net_tap0,iface=vf0");
+	b = &cfg.static_bonds[cfg.static_vfs[2].bond];
+	assert_int_not_equal(cfg.static_vfs[1].bond, cfg.static_vfs[2].bond);
+	assert_int_equal(b->mode, 2);
+	assert_string_equal(b->member[1].name, "0000:05:08.4");
+	validate_ok();
+	for (unsigned i = 0; i < VIO_STATIC_BONDS_MAX + 2; i++) /* slots come back */
+		load_ok("VIRTIOFWD_STATIC_VFS=(bond:b0:1:net_null0+net_null1=1)\n");
+	assert_int_equal(cfg.static_vfs[0].bond, 0);
+
+	setup(state);
+	load_bad("VIRTIOFWD_STATIC_VFS=(0000:05:08.2=1 bond:b0:1:05:08.2+05:08.3=2)\n",
+		 "device 0000:05:08.2 is given twice", "relays 1 and 2");
+	setup(state);
+	load_bad("VIRTIOFWD_STATIC_VFS=(bond:b0:1:05:08.1+05:08.2=1 bond:b1:1:05:08.3+05:08.1=2)\n",
+		 "device 0000:05:08.1 is given twice", NULL);
+	setup(state);
+	load_bad("VIRTIOFWD_STATIC_VFS=(bond:b0:1:05:08.1+05:08.2=1 bond:b0:1:05:08.3+05:08.4=2)\n",
+		 "bond b0 is given twice", NULL);
+	setup(state);
+	load_bad("VIRTIOFWD_STATIC_VFS=(bond:b0:1:05:08.1+05:08.2=1 bond:b1:1:05:08.3+05:08.4=1)\n",
+		 "relay id 1 is used twice", NULL);
+	setup(state);
+	load_bad("VIRTIOFWD_STATIC_VFS=net_bonding0,mode=1,slave=05:08.1=1\n",
+		 "net_bonding0 is a bonding device", "bond:");
+	setup(state);
+	load_bad("VIRTIOFWD_STATIC_VFS=bond:b0:1:05:08.1+05:08.2\n", "=<relay-id>", NULL);
+	setup(state);
+	load_bad("VIRTIOFWD_STATIC_VFS=bond:b0:4:05:08.1+05:08.2=1\n", "802.3ad", NULL);
+}
+
 /* ---- CPU pins ---------------------------------------------------------------------- */
 
 static void check_two_pins(void)
@@ -597,18 +647,81 @@ static void test_socket_group(void **state)
 
 static void test_legacy_variables(void **state)
 {
+	/* the original's port control without ZeroMQ: a warning (from
+	 * vio_config_finish) only when no port control endpoint is set, as
+	 * the original ignored them then */
 	load_ok("VIRTIOFWD_OVSDB_SOCK_PATH=/x\n");
+	vio_config_finish(&cfg);
 	assert_int_equal(cfg.n_warnings, 1);
 	assert_contains(cfg.warnings[0], "VIRTIOFWD_OVSDB_SOCK_PATH");
 	setup(state);
-	load_ok("VIRTIOFWD_BINARY=/usr/bin/virtio-forwarder\nVIRTIOFWD_IPC_PORT_CONTROL=true\n"
-		"VIRTIOFWD_CPU_NIC_SAME_NUMA=true\nVIO4WD_CORE_SCHED_SENSITIVITY=25\n");
+	load_ok("VIRTIOFWD_OVSDB_SOCK_PATH=/x\nVIRTIOFWD_IPC_PORT_CONTROL=y\n");
+	vio_config_finish(&cfg);
+	assert_int_equal(cfg.n_warnings, 1);
+	assert_contains(cfg.warnings[0], "VIRTIOFWD_IPC_PORT_CONTROL");
+	setup(state);
+	load_ok("VIRTIOFWD_OVSDB_SOCK_PATH=/x\nVIRTIOFWD_IPC_PORT_CONTROL=y\n"
+		"VIRTIOFWD_ZMQ_PORT_CONTROL_EP=ipc:///run/vio/pc\n");
+	vio_config_finish(&cfg);
 	assert_int_equal(cfg.n_warnings, 0);
+	setup(state);
+	load_ok("VIRTIOFWD_BINARY=/usr/bin/virtio-forwarder\nVIRTIOFWD_IPC_PORT_CONTROL=false\n"
+		"VIRTIOFWD_CPU_NIC_SAME_NUMA=true\nVIO4WD_CORE_SCHED_SENSITIVITY=25\n");
+	vio_config_finish(&cfg);
+	assert_int_equal(cfg.n_warnings, 0);
+	load_bad("VIRTIOFWD_IPC_PORT_CONTROL=maybe\n", "VIRTIOFWD_IPC_PORT_CONTROL", "maybe");
+	setup(state);
 	load_ok("VIRTIOFWD_ZERO_COPY=false\nVIRTIOFWD_OVSDB_SOCK_PATH=\n");
+	vio_config_finish(&cfg);
 	assert_int_equal(cfg.n_warnings, 0);
 	load_ok("VIRTIOFWD_ZERO_COPY=true\n");
 	assert_int_equal(cfg.n_warnings, 1);
 	assert_contains(cfg.warnings[0], "VIRTIOFWD_ZERO_COPY");
+	/* said once, however often it is set */
+	load_ok("VIRTIOFWD_ZERO_COPY=y\nVIRTIOFWD_ZERO_COPY=1\n");
+	assert_int_equal(cfg.n_warnings, 1);
+}
+
+/* The balancer's variables are kept as written (vio4wd_core_scheduler checks
+ * them); blank means unset. */
+static void test_balancer_variables(void **state)
+{
+	load_ok("VIO4WD_CORE_SCHED_SENSITIVITY=0.5\nVIO4WD_CORE_SCHED_LOG_LEVEL=4\n"
+		"VIO4WD_CORE_SCHED_POLL_INTERVAL=2\nVIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT=y\n");
+	assert_string_equal(cfg.sched_sensitivity, "0.5");
+	assert_string_equal(cfg.sched_log_level, "4");
+	assert_string_equal(cfg.sched_poll_interval, "2");
+	assert_string_equal(cfg.sched_global_numa_opt, "y");
+	load_ok("VIO4WD_CORE_SCHED_SENSITIVITY=\n");
+	assert_string_equal(cfg.sched_sensitivity, "0.5"); /* blank: the default, as ever */
+	setup(state);
+	load_ok("VIO4WD_CORE_SCHED_SENSITIVITY=\n");
+	assert_string_equal(cfg.sched_sensitivity, "");
+	load_bad("VIO4WD_CORE_SCHED_POLL_INTERVAL=0123456789012345678901234567890123456789\n",
+		 "VIO4WD_CORE_SCHED_POLL_INTERVAL", "longer than");
+}
+
+/* Serving the core scheduler serves stats too (at the default endpoint when
+ * none is set), as in the original. */
+static void test_core_sched_implies_stats(void **state)
+{
+	load_ok("VIO4WD_CORE_SCHED_ENABLE=true\nVIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc:///run/v/cs\n");
+	vio_config_finish(&cfg);
+	assert_string_equal(cfg.zmq_stats_ep, VIO_STATS_EP_DEFAULT);
+	setup(state);
+	load_ok("VIO4WD_CORE_SCHED_ENABLE=true\nVIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc:///run/v/cs\n"
+		"VIRTIOFWD_ZMQ_STATS_EP=ipc:///run/v/st\n");
+	vio_config_finish(&cfg);
+	assert_string_equal(cfg.zmq_stats_ep, "ipc:///run/v/st");
+	/* negative controls: disabled, or no endpoint */
+	setup(state);
+	load_ok("VIO4WD_CORE_SCHED_ENABLE=false\nVIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc:///run/v/cs\n");
+	vio_config_finish(&cfg);
+	assert_string_equal(cfg.zmq_stats_ep, "");
+	setup(state);
+	load_ok("VIO4WD_CORE_SCHED_ENABLE=true\n");
+	vio_config_finish(&cfg);
+	assert_string_equal(cfg.zmq_stats_ep, "");
 }
 
 /* ---- vio_config_set from the command line --------------------------------------------- */
@@ -710,6 +823,7 @@ int main(void)
 		T(test_static_vfs_dup_dev_short),
 		T(test_static_vfs_dup_dev_case),
 		T(test_static_vfs_bad),
+		T(test_static_bonds),
 		T(test_pins_array),
 		T(test_pins_semicolons),
 		T(test_pins_bad),
@@ -726,6 +840,8 @@ int main(void)
 		T(test_socket_owner),
 		T(test_socket_group),
 		T(test_legacy_variables),
+		T(test_balancer_variables),
+		T(test_core_sched_implies_stats),
 		T(test_set_cmdline_lists_replace),
 		T(test_set_cmdline_labels),
 		T(test_read_online_cpus),

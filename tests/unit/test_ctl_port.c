@@ -33,6 +33,16 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The request's device list: one device string, or none (NULL). */
+static void set_device(Request *req, const char *dev)
+{
+	static char *one[1];
+
+	one[0] = (char *)dev;
+	req->n_device = dev ? 1 : 0;
+	req->device = one;
+}
+
 static Response *call(const Request *req)
 {
 	return (Response *)fake_call(&vio_ctl_port_service, &req->base,
@@ -113,19 +123,22 @@ static void test_add_bad_requests(void **state)
 	expect_error(&req, EINVAL, "no VF given");
 	req.n_pci_addrs = 2;
 	req.pci_addrs = two_pci;
-	expect_error(&req, EOPNOTSUPP, "bonds");
+	expect_error(&req, EINVAL, "2 VFs given: a bond needs a name");
 	req.n_pci_addrs = 1;
 	req.name = "bond0";
-	expect_error(&req, EOPNOTSUPP, "bonds");
+	expect_error(&req, EINVAL, "bond bond0 has 1 member: a bond needs 2 to 8");
 	req.name = NULL;
-	req.device = "net_tap0";
-	expect_error(&req, EINVAL, "not both");
-	req.device = NULL;
+	req.has_mode = 1;
+	expect_error(&req, EINVAL, "mode is a bond's");
+	req.has_mode = 0;
+	set_device(&req, "net_tap0"); /* a PCI address and a device: two VFs */
+	expect_error(&req, EINVAL, "a bond needs a name (name), or give one VF");
+	set_device(&req, NULL);
 	pci_a.slot = 0x20;
 	expect_error(&req, EINVAL, "out of range");
 	pci_a.slot = 8;
 	req.n_pci_addrs = 0;
-	req.device = "net_tap0,iface=vf0";
+	set_device(&req, "net_tap0,iface=vf0");
 	expect_ok(&req, NULL);
 	assert_string_equal(fake.relays[1].vf.name, "net_tap0");
 	assert_int_equal(fake.calls_add_vf, 1);
@@ -224,7 +237,7 @@ static void test_add_sock_remove_sock(void **state)
 	req.conditional = 1;
 	expect_ok(&req, NULL);
 	req.vhost_path = NULL;
-	expect_error(&req, EINVAL, "give vhost_path, a VF, or both");
+	expect_error(&req, EINVAL, "give vhost_path, a VF or a bond name, or both");
 }
 
 static void test_remove_sock_by_vf(void **state)
@@ -234,11 +247,130 @@ static void test_remove_sock_by_vf(void **state)
 	fake_backend.dynamic_sockets = true;
 	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
 	req.vhost_path = "/tmp/a.sock";
-	req.device = "net_tap3,iface=x";
+	set_device(&req, "net_tap3,iface=x");
 	expect_ok(&req, NULL);
 	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE_SOCK;
 	req.vhost_path = NULL;
-	req.device = "net_tap3";
+	set_device(&req, "net_tap3");
+	expect_ok(&req, NULL);
+	assert_false(fake.relays[0].has_socket || fake.relays[0].has_vf);
+}
+
+/* Bonds: members from pci_addrs and device together, a name and a mode;
+ * added, repeated (conditional), queried, removed by name; every bad
+ * request refused with nothing attached. */
+static void test_bonds(void **state)
+{
+	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+	char *devs[9] = {"net_tap1,iface=b", "net_null2", "net_null3", "net_null4", "net_null5",
+			 "net_null6", "net_null7", "net_null8", "net_null9"};
+	static const struct {
+		unsigned mode;
+		int code;
+		const char *text;
+	} modes[] = {
+		{4, EINVAL, "802.3ad) is not supported"},
+		{6, EINVAL, "alb) is not supported"},
+		{7, EINVAL, "bond mode 7 does not exist"},
+	};
+
+	fake_backend.control_drivers = "net_tap,net_null";
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD;
+	req.has_virtio_id = 1;
+	req.virtio_id = 2;
+	req.n_pci_addrs = 1;
+	req.pci_addrs = one_pci;
+	req.n_device = 1;
+	req.device = devs;
+	expect_error(&req, EINVAL, "2 VFs given: a bond needs a name");
+	req.name = "9b";
+	expect_error(&req, EINVAL, "must start with a letter");
+	req.name = "b-0 x";
+	expect_error(&req, EINVAL, "letters, digits, '_' and '-' only");
+	req.name = "b0";
+	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		req.has_mode = 1;
+		req.mode = modes[i].mode;
+		expect_error(&req, modes[i].code, modes[i].text);
+	}
+	req.has_mode = 0;
+	req.n_device = 8;
+	expect_error(&req, E2BIG, "9 members given, at most 8");
+	req.n_device = 1;
+	devs[0] = "0000:05:08.1";
+	expect_error(&req, EINVAL, "member 0000:05:08.1 is given twice");
+	devs[0] = "net_bonding0";
+	expect_error(&req, EINVAL, "net_bonding0 is a bonding device");
+	devs[0] = "net_ring0";
+	expect_error(&req, EPERM, "VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS");
+	devs[0] = "net_tap1,remote=x";
+	expect_error(&req, EPERM, "argument \"remote\"");
+	assert_int_equal(fake.calls_add_vf + fake.calls_add_bond, 0);
+
+	devs[0] = "net_tap1,iface=b";
+	expect_ok(&req, NULL); /* mode 1 by default */
+	assert_int_equal(fake.calls_add_bond, 1);
+	assert_true(fake.relays[2].vf.is_bond);
+	assert_string_equal(fake.relays[2].vf.name, "b0");
+	assert_int_equal(fake.relays[2].bond_mode, 1);
+	assert_int_equal(fake.relays[2].n_members, 2);
+	assert_string_equal(fake.relays[2].member[0].name, "0000:05:08.1");
+	assert_string_equal(fake.relays[2].member[1].name, "net_tap1");
+	expect_ok(&req, NULL); /* conditional: the same bond again */
+	req.has_conditional = 1;
+	req.conditional = 0;
+	expect_error(&req, EEXIST, "already has");
+
+	/* removal: by name; a wrong name or other members are refused */
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE;
+	req.n_pci_addrs = 0;
+	req.n_device = 0;
+	req.name = "b1";
+	expect_error(&req, EINVAL, "relay 2 relays bond b0, not bond b1");
+	req.name = "b0";
+	req.n_device = 2;
+	devs[1] = "net_null9";
+	expect_error(&req, EINVAL, "not bond b0 with these members and mode");
+	req.name = NULL;
+	req.n_device = 1;
+	expect_error(&req, EINVAL, "relay 2 relays bond b0, not net_tap1");
+	assert_true(fake.relays[2].has_vf);
+	req.name = "b0";
+	req.n_device = 0;
+	expect_ok(&req, NULL);
+	assert_false(fake.relays[2].has_vf);
+	expect_error(&req, ENOENT, "relay 2 has no VF");
+}
+
+/* A bond behind a dynamic socket: query_pci answers its members. */
+static void test_bond_sockets(void **state)
+{
+	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+	char *devs[2] = {"net_tap1,iface=b", "net_tap2,iface=c"};
+
+	fake_backend.dynamic_sockets = true;
+	fake_backend.control_drivers = "net_tap";
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
+	req.vhost_path = "/tmp/a.sock";
+	req.n_device = 2;
+	req.device = devs;
+	req.name = "b0";
+	req.has_mode = 1;
+	req.mode = 2;
+	expect_ok(&req, NULL);
+	assert_int_equal(fake.relays[0].bond_mode, 2);
+	expect_ok(&req, NULL); /* conditional repeat */
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__QUERY_PCI;
+	expect_ok(&req, "net_tap1 net_tap2");
+	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE_SOCK;
+	req.vhost_path = NULL;
+	req.n_device = 0;
+	req.has_mode = 0;
+	req.name = "b9";
+	req.has_conditional = 1;
+	req.conditional = 0;
+	expect_error(&req, ENOENT, "no relay has bond b9");
+	req.name = "b0";
 	expect_ok(&req, NULL);
 	assert_false(fake.relays[0].has_socket || fake.relays[0].has_vf);
 }
@@ -266,14 +398,14 @@ static void test_attach_policy(void **state)
 	req.has_virtio_id = 1;
 	req.virtio_id = 2;
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		req.device = (char *)refused[i][0];
+		set_device(&req, refused[i][0]);
 		expect_error(&req, EPERM, refused[i][1]);
 		assert_false(fake.relays[2].has_vf);
 	}
 	fake_backend.control_drivers = "";
-	req.device = "net_tap0";
+	set_device(&req, "net_tap0");
 	expect_error(&req, EPERM, "port control attaches PCI devices only");
-	req.device = NULL;
+	set_device(&req, NULL);
 	req.n_pci_addrs = 1;
 	req.pci_addrs = one_pci;
 	expect_ok(&req, NULL);
@@ -281,11 +413,11 @@ static void test_attach_policy(void **state)
 	fake_backend.control_drivers = "net_tap,net_null";
 	req.n_pci_addrs = 0;
 	req.virtio_id = 3;
-	req.device = "net_null7,size=128";
+	set_device(&req, "net_null7,size=128");
 	expect_ok(&req, NULL);
 	fake_backend.control_drivers = "";
 	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE;
-	req.device = "net_null7";
+	set_device(&req, "net_null7");
 	expect_ok(&req, NULL);
 	assert_false(fake.relays[3].has_vf);
 }
@@ -301,7 +433,7 @@ static void test_socket_paths_confined(void **state)
 
 	fake_backend.dynamic_sockets = true;
 	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
-	req.device = "net_tap3";
+	set_device(&req, "net_tap3");
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		req.vhost_path = (char *)refused[i];
 		expect_error(&req, EPERM, "is not a file in the socket directory /tmp");
@@ -335,10 +467,10 @@ static void test_replies_are_utf8(void **state)
 	protobuf_c_message_free_unpacked(&r->base, NULL);
 
 	req.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
-	req.device = "net_tap1";
+	set_device(&req, "net_tap1");
 	expect_error(&req, EINVAL, "vhost_path is not valid UTF-8");
 	req.vhost_path = "/tmp/ok.sock";
-	req.device = "net_tap1,iface=\xe9t\xe9";
+	set_device(&req, "net_tap1,iface=\xe9t\xe9");
 	r = call(&req);
 	assert_true(vio_utf8_valid(r->error_code_source));
 	protobuf_c_message_free_unpacked(&r->base, NULL);
@@ -364,6 +496,8 @@ int main(void)
 		cmocka_unit_test_setup(test_sockets_need_dynamic, setup),
 		cmocka_unit_test_setup(test_add_sock_remove_sock, setup),
 		cmocka_unit_test_setup(test_remove_sock_by_vf, setup),
+		cmocka_unit_test_setup(test_bonds, setup),
+		cmocka_unit_test_setup(test_bond_sockets, setup),
 		cmocka_unit_test_setup(test_attach_policy, setup),
 		cmocka_unit_test_setup(test_socket_paths_confined, setup),
 		cmocka_unit_test_setup(test_replies_are_utf8, setup),

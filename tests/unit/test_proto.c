@@ -61,7 +61,7 @@ static void test_port_control_add(void **state)
 	assert_false(r->conditional);
 	assert_false(r->has_mode);
 	assert_null(r->vhost_path);
-	assert_null(r->device);
+	assert_int_equal(r->n_device, 0);
 	virtioforwarder__port_control_request__free_unpacked(r, NULL);
 
 	pci.bus = 5;
@@ -89,11 +89,13 @@ static void test_port_control_add_sock_device(void **state)
 	Virtioforwarder__PortControlRequest *r = virtioforwarder__port_control_request__unpack(
 		NULL, sizeof(pc_add_sock), pc_add_sock);
 	Virtioforwarder__PortControlRequest m = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
+	char *dev[] = {"net_tap0"};
 
 	assert_non_null(r);
 	assert_int_equal(r->op, VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK);
 	assert_string_equal(r->vhost_path, "/tmp/a.sock");
-	assert_string_equal(r->device, "net_tap0");
+	assert_int_equal(r->n_device, 1);
+	assert_string_equal(r->device[0], "net_tap0");
 	assert_int_equal(r->n_pci_addrs, 0);
 	/* Absent optional fields read as their defaults. */
 	assert_false(r->has_conditional);
@@ -102,7 +104,8 @@ static void test_port_control_add_sock_device(void **state)
 
 	m.op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK;
 	m.vhost_path = "/tmp/a.sock";
-	m.device = "net_tap0";
+	m.n_device = 1;
+	m.device = dev;
 	assert_encodes_to(&m.base, pc_add_sock, sizeof(pc_add_sock));
 }
 
