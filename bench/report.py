@@ -38,6 +38,91 @@ def num(x):
         return None
 
 
+ROLES = {"forwarder": "The forwarder under test",
+         "generator": "The generator (the \"VM\"): dpdk-testpmd with virtio-user ports",
+         "reference": "The reference: dpdk-testpmd in io mode, with the cycle-accounting shim "
+                      "of bench/vhost_cycles.c"}
+
+
+def wrap(cmd, width=88):
+    """A command line as lines of at most width (where words allow), each but
+    the last ending in a backslash, the continuations indented."""
+    words, lines, cur = [], [], ""
+    for word in cmd.split():  # an option and its value stay together
+        if (words and words[-1].startswith("-") and "=" not in words[-1]
+                and " " not in words[-1] and not word.startswith("-")):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+    for word in words:
+        if cur and len(cur) + 1 + len(word) > width - 2:
+            lines.append(cur + " \\")
+            cur = "    " + word
+        else:
+            cur = f"{cur} {word}" if cur else word
+    return lines + [cur]
+
+
+def command_lines(path):
+    """The "Command lines" section from bench/run's COMMANDS.txt: each
+    program's command line once, wrapped, with its usual values, then a
+    table of what each case gave it (N, and what differs from the usual)."""
+    templates, cases = defaultdict(list), defaultdict(lambda: defaultdict(list))
+    for line in open(path):
+        f = line.rstrip("\n").split("\t")
+        if f[0] == "cmd" and len(f) == 3 and f[2] not in templates[f[1]]:
+            templates[f[1]].append(f[2])
+        elif f[0] == "case" and len(f) >= 3:
+            cases[f[1]][f[2]].append(dict(kv.split("=", 1) for kv in f[3:] if "=" in kv))
+    roles = [r for r in ROLES if r in templates]
+    # a role's usual value of each key: the most common over its runs
+    usual = {}
+    for role in roles:
+        count = defaultdict(lambda: defaultdict(int))
+        for c in cases.values():
+            for run in c.get(role, []):
+                for k, v in run.items():
+                    count[k][v] += 1
+        usual[role] = {k: max(vs, key=vs.get) for k, vs in count.items() if k != "N"}
+    md = ["What `bench/run` starts, one command line per program. `<N>` is the number "
+          "of relays, a part with `<i>` stands for each relay i from 0 to N-1, "
+          "`<sockdir>`, `<tmp>`, `<pid>` and `<hugetlbfs>` are the run's socket and "
+          "temporary directories, its process id and the hugetlbfs mount; every other "
+          "`<...>` has the value given after the command line unless the table says "
+          "otherwise (`-`: empty). Where forwarders are compared, the generator runs "
+          "against each: `<sock>` `virtio-forwarder` (ours), `ref` (testpmd) and `ovs` "
+          "(OVS-DPDK, the vhost-user client: `,server=1`).\n"]
+    for role in roles:
+        for t in templates[role]:
+            md.append(ROLES[role] + ":\n")
+            md.append("```")
+            md.extend(wrap(t))
+            md.append("```\n")
+            md.append(", ".join(f"`<{k}>` `{v}`" for k, v in usual[role].items()
+                                if f"<{k}>" in t) + "\n")
+    md.append("| Case | N | " + " | ".join(r.capitalize() for r in roles) + " |")
+    md.append("|---|---" + "|---" * len(roles) + "|")
+    for name, c in cases.items():
+        ns = sorted({run.get("N", "?") for runs in c.values() for run in runs}, key=str)
+        cells = []
+        for role in roles:
+            runs = [{k: v for k, v in run.items() if k != "N" and usual[role].get(k) != v}
+                    for run in c.get(role, [])]
+            if not c.get(role):
+                cells.append("not run")
+                continue
+            # what every run of the case had, then what each had of its own
+            same = {k: v for k, v in runs[0].items() if all(r.get(k) == v for r in runs)}
+            own = [", ".join(f"{k} `{v}`" for k, v in r.items() if k not in same) for r in runs]
+            cell = ", ".join(f"{k} `{v}`" for k, v in same.items())
+            if any(own):
+                cell += ("; " if cell else "") + " / ".join(o or "as usual" for o in own)
+            cells.append(cell or "as usual")
+        md.append(f"| {name} | {' / '.join(ns)} | " + " | ".join(cells) + " |")
+    md.append("")
+    return md
+
+
 # runs[(kind, key)][side] -> {pair: (rate, cpp, share, fill)}
 runs = defaultdict(lambda: defaultdict(dict))
 idle = {}
@@ -297,9 +382,7 @@ md.append("![throughput](perf/throughput.png)\n")
 md.append("![cycles per packet](perf/cycles.png)\n")
 md.append("![relays on one worker](perf/relays.png)\n")
 md.append("## Command lines\n")
-md.append("```")
-md.extend(line.rstrip("\n") for line in open(cmd_path))
-md.append("```\n")
+md.extend(command_lines(cmd_path))
 md.append("Reproduce: `bench/run` (about 35 minutes with the defaults, 20 with "
           "`BENCH_PAIRS=3 BENCH_SECS=5`; `BENCH_MEM=nohuge` runs without hugepages, "
           "`BENCH_OVS=0` without OVS), or `bench/run --quick` for a smoke run; "

@@ -11,6 +11,7 @@ pkgs=(
 	iproute2 iputils-ping ethtool procps           # system tests: namespaces, ping, sysctl
 	tcpdump bc gdb                                 # system tests: capture, arithmetic, hang backtraces
 	clang libclang-rt-14-dev                       # scripts/fuzz.sh: libFuzzer, sanitizer runtimes
+	clang-format                                   # scripts/check-format.sh (tests/run lint): git clang-format
 	python3 python3-matplotlib                     # system tests (frames, HTTP); benchmark plots
 	openvswitch-switch-dpdk                        # benchmark: OVS-DPDK as a second reference
 	qemu-system-x86 busybox-static cpio xz-utils   # system tests: a real Linux guest

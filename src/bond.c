@@ -2,6 +2,7 @@
 #include "bond.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +100,7 @@ int vio_bond_check(const struct vio_bond *b, char *err, size_t errlen)
 {
 	if (vio_bond_check_name(b->name, err, errlen) ||
 	    vio_bond_check_mode(b->mode, err, errlen))
-		return -1;
+		return -EINVAL;
 	if (b->n < 2)
 		return vio_parse_fail(err, errlen, "bond %s has %u member%s: a bond needs 2 to %d", b->name,
 			    b->n, b->n == 1 ? "" : "s", VIO_BOND_MAX);
@@ -217,7 +218,7 @@ int vio_parse_static_bond(const char *str, struct vio_bond *out, unsigned *relay
 	memcpy(spec, str, (size_t)(eq - str));
 	spec[eq - str] = '\0';
 	if (vio_parse_bond(spec, out, err, errlen))
-		return -1;
+		return -EINVAL;
 	*relay_id = (unsigned)id;
 	return 0;
 }

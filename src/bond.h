@@ -25,12 +25,13 @@ struct vio_bond {
 };
 
 /* A bond name: a letter, then letters, digits, '_' or '-'; at most
- * VIO_BOND_NAME_MAX-1 characters.  0, or -1 with the reason in err. */
+ * VIO_BOND_NAME_MAX-1 characters.  0, or -EINVAL with the reason in err
+ * (as every int-returning function below). */
 int vio_bond_check_name(const char *name, char *err, size_t errlen);
 
 /* A mode this daemon runs: 0 round-robin, 1 active-backup, 2 balance,
  * 3 broadcast, 5 tlb.  4 (802.3ad) and 6 (alb) are refused with the reason;
- * -1 with the reason in err. */
+ * -EINVAL with the reason in err. */
 int vio_bond_check_mode(unsigned mode, char *err, size_t errlen);
 /* A mode given as its number or its name ("active-backup"). */
 int vio_bond_parse_mode(const char *str, unsigned *mode, char *err, size_t errlen);

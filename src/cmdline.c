@@ -1,6 +1,7 @@
 /* Command-line parsing: see cmdline.h. */
 #include "cmdline.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +89,7 @@ int vio_cmdline_parse(int argc, char **argv, struct vio_config *c,
 	char shortopts[3 * MAX_OPTS];
 	struct pending *items;
 	size_t nitems = 0, max_items = 1;
-	int code, li = -1, rc = -1;
+	int code, li = -1, rc = -EINVAL;
 
 	*action = VIO_CMD_RUN;
 	build_options(longopts, long_vars, shortopts);
@@ -99,7 +100,7 @@ int vio_cmdline_parse(int argc, char **argv, struct vio_config *c,
 	items = calloc(max_items, sizeof(*items));
 	if (!items) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	opterr = 0;
 	optind = 0; /* 0, not 1: also resets glibc's position inside a word */
@@ -147,12 +148,15 @@ int vio_cmdline_parse(int argc, char **argv, struct vio_config *c,
 	}
 
 	if (access(c->config_file, F_OK) == 0 || c->config_file_explicit) {
-		if (vio_config_load_file(c, c->config_file, err, errlen))
+		rc = vio_config_load_file(c, c->config_file, err, errlen);
+		if (rc)
 			goto out;
 	}
-	for (size_t i = 0; i < nitems; i++)
-		if (vio_config_set(c, items[i].var, items[i].value, true, err, errlen))
+	for (size_t i = 0; i < nitems; i++) {
+		rc = vio_config_set(c, items[i].var, items[i].value, true, err, errlen);
+		if (rc)
 			goto out;
+	}
 	vio_config_finish(c);
 	rc = 0;
 out:

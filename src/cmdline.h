@@ -11,8 +11,9 @@ enum vio_cmdline_action { VIO_CMD_RUN, VIO_CMD_HELP, VIO_CMD_VERSION };
 
 /* Parse argv into c: built-in defaults, then the configuration file (from
  * --config/-f, else the default path; a missing default file is fine), then
- * the command-line options, which override the file.  Returns -1 with a
- * message in err on any bad option or value. */
+ * the command-line options, which override the file.  Returns 0, or a
+ * negative errno with a message in err: -EINVAL for a bad option or value,
+ * what reading an explicit configuration file failed with (-ENOENT...). */
 int vio_cmdline_parse(int argc, char **argv, struct vio_config *c,
 		      enum vio_cmdline_action *action, char *err, size_t errlen);
 

@@ -30,7 +30,7 @@ static int lex_fail(struct lexer *lx, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	snprintf(lx->err, lx->errlen, "line %u: %s", lx->line, msg);
-	return -1;
+	return -EINVAL;
 }
 
 /* Skip blanks (not newlines) and backslash-newline continuations. */
@@ -89,7 +89,7 @@ static int lex_word(struct lexer *lx, char *buf, bool hash_comment)
 				if (*lx->p == '\n')
 					lx->line++;
 				if (push(lx, buf, &n, *lx->p++))
-					return -1;
+					return -EINVAL;
 			}
 			lx->p++;
 		} else if (c == '"') {
@@ -120,7 +120,7 @@ static int lex_word(struct lexer *lx, char *buf, bool hash_comment)
 				if (d == '\n')
 					lx->line++;
 				if (push(lx, buf, &n, d))
-					return -1;
+					return -EINVAL;
 				lx->p++;
 			}
 			lx->p++;
@@ -134,7 +134,7 @@ static int lex_word(struct lexer *lx, char *buf, bool hash_comment)
 			if (!*lx->p)
 				return lex_fail(lx, "trailing backslash");
 			if (push(lx, buf, &n, *lx->p++))
-				return -1;
+				return -EINVAL;
 		} else if (c == '$' || c == '`') {
 			return lex_fail(lx, "shell expansion ('%c') is not supported; write the "
 					"value literally", c);
@@ -142,7 +142,7 @@ static int lex_word(struct lexer *lx, char *buf, bool hash_comment)
 			break; /* a comment can only start a word */
 		} else {
 			if (push(lx, buf, &n, c))
-				return -1;
+				return -EINVAL;
 			lx->p++;
 		}
 	}
@@ -200,7 +200,7 @@ static int lex_array(struct lexer *lx, char **values, size_t *nvalues, char *buf
 		if (*lx->p == '(')
 			return lex_fail(lx, "nested '(' in array");
 		if (lex_word(lx, buf, true))
-			return -1;
+			return -EINVAL;
 		if (*nvalues == MAX_VALUES)
 			return lex_fail(lx, "array has more than %d items", MAX_VALUES);
 		values[*nvalues] = strdup(buf);
@@ -274,7 +274,7 @@ int vio_conffile_parse(const char *text, vio_conffile_cb cb, void *ctx, char *er
 
 	if (!buf) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	while (rc == 0 && *lx.p) {
 		skip_blanks(&lx);
@@ -300,30 +300,31 @@ int vio_conffile_load(const char *path, vio_conffile_cb cb, void *ctx, char *err
 	int rc;
 
 	if (!f) {
-		snprintf(err, errlen, "cannot read configuration file %s: %s", path,
-			 strerror(errno));
-		return -1;
+		rc = -errno;
+		snprintf(err, errlen, "cannot read configuration file %s: %s", path, strerror(-rc));
+		return rc;
 	}
 	text = malloc(MAX_FILE + 1);
 	if (!text) {
 		fclose(f);
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	n = fread(text, 1, MAX_FILE + 1, f);
 	if (ferror(f) || n > MAX_FILE) {
+		rc = ferror(f) ? -errno : -EFBIG;
 		snprintf(err, errlen, "cannot read configuration file %s: %s", path,
-			 ferror(f) ? strerror(errno) : "larger than 1 MiB");
+			 rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
 		fclose(f);
 		free(text);
-		return -1;
+		return rc;
 	}
 	fclose(f);
 	text[n] = '\0';
 	if (memchr(text, '\0', n)) {
 		snprintf(err, errlen, "configuration file %s contains NUL bytes", path);
 		free(text);
-		return -1;
+		return -EINVAL;
 	}
 	rc = vio_conffile_parse(text, cb, ctx, err, errlen);
 	if (rc) {

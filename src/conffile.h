@@ -16,16 +16,18 @@
 #include <stddef.h>
 
 /* Called once per assignment.  values[] holds nvalues strings (a scalar
- * assignment has exactly one, possibly empty).  Return 0 to continue, or -1
- * with a message in err (without the line number: the parser adds it). */
+ * assignment has exactly one, possibly empty).  Return 0 to continue, or a
+ * negative errno with a message in err (without the line number: the parser
+ * adds it). */
 typedef int (*vio_conffile_cb)(void *ctx, const char *name, const char *const *values,
 			       size_t nvalues, bool is_array, char *err, size_t errlen);
 
-/* Parse text; on error err reads "line N: ...". */
+/* Parse text: 0, or -EINVAL (-ENOMEM) with err reading "line N: ...". */
 int vio_conffile_parse(const char *text, vio_conffile_cb cb, void *ctx, char *err,
 		       size_t errlen);
 
-/* Read and parse a file; unreadable files are an error naming the path. */
+/* Read and parse a file: 0, or a negative errno with the reason in err
+ * (an unreadable file: its errno, the path named; -EFBIG over 1 MiB). */
 int vio_conffile_load(const char *path, vio_conffile_cb cb, void *ctx, char *err,
 		      size_t errlen);
 

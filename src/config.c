@@ -37,7 +37,7 @@ static int set_string(struct vio_config *c, const struct vio_var *v, const char 
 {
 	if (strlen(value) >= v->size) {
 		snprintf(err, errlen, "value is longer than %zu characters", v->size - 1);
-		return -1;
+		return -EINVAL;
 	}
 	memcpy(FIELD(c, v), value, strlen(value) + 1);
 	return 0;
@@ -48,7 +48,7 @@ static int set_path(struct vio_config *c, const struct vio_var *v, const char *v
 {
 	if (value[0] != '/') {
 		snprintf(err, errlen, "must be an absolute path");
-		return -1;
+		return -EINVAL;
 	}
 	return set_string(c, v, value, err, errlen);
 }
@@ -68,7 +68,7 @@ static int set_cpus(struct vio_config *c, const struct vio_var *v, const char *v
 		    char *err, size_t errlen)
 {
 	if (vio_parse_cpuset(value, &c->worker_cpus, err, errlen))
-		return -1;
+		return -EINVAL;
 	snprintf(c->worker_cpus_str, sizeof(c->worker_cpus_str), "%s", value);
 	return 0;
 }
@@ -79,7 +79,7 @@ static int set_lcore(struct vio_config *c, const struct vio_var *v, const char *
 	unsigned long n;
 
 	if (vio_parse_uint(value, 0, VIO_MAX_CPUS - 1, &n, err, errlen))
-		return -1;
+		return -EINVAL;
 	c->main_lcore = (unsigned)n;
 	return 0;
 }
@@ -90,7 +90,7 @@ static int set_loglevel(struct vio_config *c, const struct vio_var *v, const cha
 	unsigned long n;
 
 	if (vio_parse_uint(value, 0, 7, &n, err, errlen))
-		return -1;
+		return -EINVAL;
 	c->log_level = (unsigned)n;
 	return 0;
 }
@@ -105,7 +105,7 @@ static int set_nodaemon(struct vio_config *c, const struct vio_var *v, const cha
 		c->log_syslog = true;
 	} else {
 		snprintf(err, errlen, "expected log_stderr or log_syslog");
-		return -1;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -121,7 +121,7 @@ static int set_huge_mode(struct vio_config *c, const struct vio_var *v, const ch
 	}
 	if (vio_parse_bool(value, &b, NULL, 0)) {
 		snprintf(err, errlen, "expected auto, yes or no");
-		return -1;
+		return -EINVAL;
 	}
 	c->huge_mode = b ? VIO_HUGE_ON : VIO_HUGE_OFF;
 	return 0;
@@ -133,7 +133,7 @@ static int set_memory(struct vio_config *c, const struct vio_var *v, const char 
 	unsigned long n;
 
 	if (vio_parse_uint(value, 64, 65536, &n, err, errlen))
-		return -1;
+		return -EINVAL;
 	c->memory_mb = (unsigned)n;
 	return 0;
 }
@@ -145,7 +145,7 @@ static int set_prefix(struct vio_config *c, const struct vio_var *v, const char 
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.')) {
 			snprintf(err, errlen, "may only contain letters, digits, '_', '-', '.'");
-			return -1;
+			return -EINVAL;
 		}
 	}
 	return set_string(c, v, value, err, errlen);
@@ -155,7 +155,7 @@ static int set_pattern(struct vio_config *c, const struct vio_var *v, const char
 		       char *err, size_t errlen)
 {
 	if (vio_check_socket_pattern(value, err, errlen))
-		return -1;
+		return -EINVAL;
 	return set_string(c, v, value, err, errlen);
 }
 
@@ -168,7 +168,7 @@ static int set_owner(struct vio_config *c, const struct vio_var *v, const char *
 		if (is_group ? getgrnam(value) == NULL : getpwnam(value) == NULL) {
 			snprintf(err, errlen, "no such %s on this host", is_group ? "group"
 				 : "user");
-			return -1;
+			return -EINVAL;
 		}
 	}
 	if (is_group)
@@ -192,15 +192,15 @@ static int set_endpoint(struct vio_config *c, const struct vio_var *v, const cha
 	if (*value && strncmp(value, "ipc://", 6) != 0) {
 		snprintf(err, errlen, "expected a ZeroMQ endpoint ipc:///absolute/path (tcp "
 			 "endpoints are refused: every local user could reach them)");
-		return -1;
+		return -EINVAL;
 	}
 	if (*value && value[6] != '/') {
 		snprintf(err, errlen, "the ipc endpoint's path must be absolute");
-		return -1;
+		return -EINVAL;
 	}
 	if (strlen(value + (*value ? 6 : 0)) >= 108) {
 		snprintf(err, errlen, "the ipc endpoint's path is longer than 107 bytes");
-		return -1;
+		return -EINVAL;
 	}
 	return set_string(c, v, value, err, errlen);
 }
@@ -210,7 +210,7 @@ static int set_group(struct vio_config *c, const struct vio_var *v, const char *
 {
 	if (*value && getgrnam(value) == NULL) {
 		snprintf(err, errlen, "no such group on this host");
-		return -1;
+		return -EINVAL;
 	}
 	return set_string(c, v, value, err, errlen);
 }
@@ -227,7 +227,7 @@ static int set_core_sched_ep(struct vio_config *c, const struct vio_var *v,
 {
 	/* The original's start script passes the endpoint only when enabled. */
 	if (set_endpoint(c, v, value, err, errlen))
-		return -1;
+		return -EINVAL;
 	c->core_sched_enable = true;
 	return 0;
 }
@@ -237,16 +237,16 @@ static int set_pin_item(struct vio_config *c, const char *item, char *err, size_
 	struct vio_pin pin;
 
 	if (vio_parse_pin(item, &pin, c->max_relays, err, errlen))
-		return -1;
+		return -EINVAL;
 	for (unsigned i = 0; i < c->n_pins; i++) {
 		if (c->pins[i].relay == pin.relay) {
 			snprintf(err, errlen, "relay %u is pinned twice", pin.relay);
-			return -1;
+			return -EINVAL;
 		}
 	}
 	if (c->n_pins == sizeof(c->pins) / sizeof(c->pins[0])) {
 		snprintf(err, errlen, "too many pins");
-		return -1;
+		return -EINVAL;
 	}
 	c->pins[c->n_pins++] = pin;
 	return 0;
@@ -260,12 +260,12 @@ static int set_pins(struct vio_config *c, const struct vio_var *v, const char *v
 	/* The guide documents a ';'-separated list; arrays work too. */
 	if (strlen(value) >= sizeof(buf)) {
 		snprintf(err, errlen, "value too long");
-		return -1;
+		return -EINVAL;
 	}
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save))
 		if (set_pin_item(c, tok, err, errlen))
-			return -1;
+			return -EINVAL;
 	return 0;
 }
 
@@ -304,18 +304,18 @@ static int set_static_vf(struct vio_config *c, const struct vio_var *v, const ch
 			sv.bond++;
 		if (++sv.bond == VIO_STATIC_BONDS_MAX) {
 			snprintf(err, errlen, "more than %d static bonds", VIO_STATIC_BONDS_MAX);
-			return -1;
+			return -EINVAL;
 		}
 		bond = &c->static_bonds[sv.bond];
 		if (vio_parse_static_bond(value, bond, &sv.relay, c->max_relays, err, errlen))
-			return -1;
+			return -EINVAL;
 		vio_bond_ident(bond, &sv.dev);
 	} else if (vio_parse_static_vf(value, &sv.dev, &sv.relay, c->max_relays, err, errlen)) {
-		return -1;
+		return -EINVAL;
 	} else if (vio_dev_is_bonding(&sv.dev)) {
 		snprintf(err, errlen, "%s is a bonding device: give a bond as " VIO_BOND_PREFIX
 			 "<name>:<mode>:<member>+<member>=<relay id>", sv.dev.name);
-		return -1;
+		return -EINVAL;
 	}
 	for (unsigned i = 0; i < c->n_static_vfs; i++) {
 		const char *dup = static_overlap(c, &sv, bond, &c->static_vfs[i]);
@@ -323,18 +323,18 @@ static int set_static_vf(struct vio_config *c, const struct vio_var *v, const ch
 		if (c->static_vfs[i].relay == sv.relay) {
 			snprintf(err, errlen, "relay id %u is used twice (also by %s)", sv.relay,
 				 c->static_vfs[i].dev.devargs);
-			return -1;
+			return -EINVAL;
 		}
 		if (dup) {
 			snprintf(err, errlen, "%s %s is given twice (relays %u and %u)",
 				 sv.dev.is_bond && !strcmp(dup, sv.dev.name) ? "bond" : "device",
 				 dup, c->static_vfs[i].relay, sv.relay);
-			return -1;
+			return -EINVAL;
 		}
 	}
 	if (c->n_static_vfs == VIO_RELAYS_HARD_MAX) {
 		snprintf(err, errlen, "too many static VFs");
-		return -1;
+		return -EINVAL;
 	}
 	c->static_vfs[c->n_static_vfs++] = sv;
 	return 0;
@@ -400,18 +400,15 @@ const struct vio_var vio_vars[] = {
 	{"VIRTIOFWD_SOCKET_FNAME_PATTERN", "vhost-socket", 'S', VIO_ARG_REQUIRED, false,
 	 F(socket_pattern), set_pattern,
 	 "socket file-name pattern with one %u for the relay id (default virtio-forwarder%u.sock)"},
-	{"VIRTIOFWD_SOCKET_OWNER", "vhost-username", 'u', VIO_ARG_OPTIONAL, false,
-	 F(socket_owner), set_owner,
-	 "owner of the vhost-user sockets (no or blank value: leave as created)"},
-	{"VIRTIOFWD_SOCKET_GROUP", "vhost-groupname", 'g', VIO_ARG_OPTIONAL, false,
-	 F(socket_group), set_owner,
-	 "group of the vhost-user sockets (no or blank value: leave as created)"},
+	{"VIRTIOFWD_SOCKET_OWNER", "vhost-username", 'u', VIO_ARG_OPTIONAL, false, F(socket_owner),
+	 set_owner, "owner of the vhost-user sockets (no or blank value: leave as created)"},
+	{"VIRTIOFWD_SOCKET_GROUP", "vhost-groupname", 'g', VIO_ARG_OPTIONAL, false, F(socket_group),
+	 set_owner, "group of the vhost-user sockets (no or blank value: leave as created)"},
 	{"VIRTIOFWD_VHOST_CLIENT", "vhostuser-client", 'i', VIO_ARG_NONE, false, F(vhost_client),
 	 set_bool, "vhost-user client mode: connect to sockets the VMs create, reconnect"},
 	{"VIRTIOFWD_DYNAMIC_SOCKETS", "dynamic-sockets", 'd', VIO_ARG_NONE, false,
 	 F(dynamic_sockets), set_bool, "no sockets at start; add them through port control"},
-	{"VIRTIOFWD_JUMBO", "jumbo", 'J', VIO_ARG_NONE, false, F(jumbo), set_bool,
-	 "9000-byte MTU"},
+	{"VIRTIOFWD_JUMBO", "jumbo", 'J', VIO_ARG_NONE, false, F(jumbo), set_bool, "9000-byte MTU"},
 	{NULL, "enable-jumbo", 'J', VIO_ARG_NONE, false, F(jumbo), set_bool,
 	 "the original's name of --jumbo"},
 	{"VIRTIOFWD_MRGBUF", "enable-mrgbuf", 'R', VIO_ARG_NONE, false, F(mrgbuf), set_bool,
@@ -430,7 +427,8 @@ const struct vio_var vio_vars[] = {
 	{"VIRTIOFWD_ZMQ_CORE_SCHED_EP", NULL, 0, VIO_ARG_REQUIRED, false, F(zmq_core_sched_ep),
 	 set_endpoint, NULL},
 	{NULL, "zmq-core-sched-ep", 's', VIO_ARG_OPTIONAL, false, F(zmq_core_sched_ep),
-	 set_core_sched_ep, "ZeroMQ endpoint of the core scheduler, enabling it and stats (no "
+	 set_core_sched_ep,
+	 "ZeroMQ endpoint of the core scheduler, enabling it and stats (no "
 	 "value: " VIO_CORE_SCHED_EP_DEFAULT ")"},
 	{"VIRTIOFWD_ZMQ_CONFIG_EP", "zmq-config-ep", 'Y', VIO_ARG_OPTIONAL, false, F(zmq_config_ep),
 	 set_endpoint, "ZeroMQ endpoint of config queries (no value: " VIO_CONFIG_EP_DEFAULT ")"},
@@ -462,7 +460,8 @@ const struct vio_var vio_vars[] = {
 	 "no effect: hugepage memory is only ever taken on the NUMA nodes in use"},
 	{"VIRTIOFWD_BINARY", NULL, 0, VIO_ARG_REQUIRED, false, NOF, set_ignored, NULL},
 	{"VIRTIOFWD_IPC_PORT_CONTROL", "ipc", 'I', VIO_ARG_NONE, false, F(ipc_port_control),
-	 set_bool, "the original's command-file port control: gone (a warning without a port "
+	 set_bool,
+	 "the original's command-file port control: gone (a warning without a port "
 	 "control endpoint)"},
 	{"VIRTIOFWD_OVSDB_SOCK_PATH", "ovsdb-sock", 'O', VIO_ARG_REQUIRED, false,
 	 F(ovsdb_port_control), set_legacy_flag,
@@ -500,6 +499,15 @@ void vio_config_defaults(struct vio_config *c, unsigned max_relays)
 	snprintf(c->socket_pattern, sizeof(c->socket_pattern), "virtio-forwarder%%u.sock");
 	snprintf(c->socket_owner, sizeof(c->socket_owner), DEFAULT_SOCKET_OWNER);
 	snprintf(c->socket_group, sizeof(c->socket_group), DEFAULT_SOCKET_GROUP);
+}
+
+/* A list variable starts again (a later assignment, the first command-line item). */
+static void list_reset(struct vio_config *c, const struct vio_var *v)
+{
+	if (v->set == set_pins)
+		c->n_pins = 0;
+	else
+		c->n_static_vfs = 0;
 }
 
 static unsigned var_index(const struct vio_var *v)
@@ -557,16 +565,13 @@ int vio_config_set(struct vio_config *c, const struct vio_var *v, const char *va
 
 		if (from_cmdline && !(c->cmdline_lists_seen & bit)) {
 			c->cmdline_lists_seen |= bit;
-			if (v->set == set_pins)
-				c->n_pins = 0;
-			else
-				c->n_static_vfs = 0;
+			list_reset(c, v);
 		}
 	}
 	sub[0] = '\0';
 	if (v->set(c, v, value, sub, sizeof(sub))) {
 		snprintf(err, errlen, "%s=\"%s\": %s", label, value, sub);
-		return -1;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -579,25 +584,22 @@ int vio_config_file_cb(void *ctx, const char *name, const char *const *values, s
 
 	if (!v) {
 		snprintf(err, errlen, "unknown variable %s", name);
-		return -1;
+		return -EINVAL;
 	}
 	if (is_array && !v->is_list) {
 		snprintf(err, errlen, "%s does not take an array", name);
-		return -1;
+		return -EINVAL;
 	}
 	if (v->is_list) { /* a later assignment replaces an earlier one, as in bash */
-		if (v->set == set_pins)
-			c->n_pins = 0;
-		else
-			c->n_static_vfs = 0;
+		list_reset(c, v);
 	}
 	for (size_t i = 0; i < nvalues; i++) {
 		if (is_array && !*values[i]) {
 			snprintf(err, errlen, "%s: empty array item", name);
-			return -1;
+			return -EINVAL;
 		}
 		if (vio_config_set(c, v, values[i], false, err, errlen))
-			return -1;
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -631,8 +633,10 @@ int vio_read_online_cpus(const char *path, struct vio_cpuset *out, char *err, si
 	size_t n;
 
 	if (!f) {
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		return -1;
+		int rc = -errno;
+
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(-rc));
+		return rc;
 	}
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
@@ -654,14 +658,14 @@ int vio_config_validate(const struct vio_config *c, const struct vio_cpuset *onl
 			snprintf(err, errlen, "VIRTIOFWD_CPU_MASK=\"%s\": CPU %d is not online "
 				 "(online: %s)", c->worker_cpus_str, cpu,
 				 vio_cpuset_format(online, buf, sizeof(buf)));
-			return -1;
+			return -EINVAL;
 		}
 	}
 	if (!vio_cpuset_has(online, c->main_lcore)) {
 		snprintf(err, errlen, "VIRTIOFWD_MASTER_LCORE=\"%u\": CPU %u is not online "
 			 "(online: %s)", c->main_lcore, c->main_lcore,
 			 vio_cpuset_format(online, buf, sizeof(buf)));
-		return -1;
+		return -EINVAL;
 	}
 	/* Sharing a worker's CPU, the main thread takes lcore id
 	 * VIO_MAX_CPUS-1 (eal.c), which must then not be a worker. */
@@ -670,7 +674,7 @@ int vio_config_validate(const struct vio_config *c, const struct vio_cpuset *onl
 		snprintf(err, errlen, "VIRTIOFWD_MASTER_LCORE=\"%u\" shares a worker CPU while "
 			 "CPU %u is a worker too: no spare lcore id is left", c->main_lcore,
 			 VIO_MAX_CPUS - 1);
-		return -1;
+		return -EINVAL;
 	}
 	for (unsigned i = 0; i < c->n_pins; i++) {
 		const struct vio_pin *p = &c->pins[i];
@@ -681,7 +685,7 @@ int vio_config_validate(const struct vio_config *c, const struct vio_cpuset *onl
 			snprintf(err, errlen, "VIRTIOFWD_CPU_PINS=\"%u:%u,%u\": CPU %u is not a "
 				 "worker CPU (VIRTIOFWD_CPU_MASK=\"%s\")", p->relay,
 				 p->cpu_vf_to_vm, p->cpu_vm_to_vf, bad, c->worker_cpus_str);
-			return -1;
+			return -EINVAL;
 		}
 	}
 	if (c->dynamic_sockets && c->n_static_vfs) {
@@ -689,7 +693,7 @@ int vio_config_validate(const struct vio_config *c, const struct vio_cpuset *onl
 			 "default sockets, but VIRTIOFWD_DYNAMIC_SOCKETS is on (add relays "
 			 "with port control add_sock instead)", c->static_vfs[0].dev.devargs,
 			 c->static_vfs[0].relay);
-		return -1;
+		return -EINVAL;
 	}
 	if (!c->dynamic_sockets) {
 		struct sockaddr_un sun;
@@ -703,7 +707,7 @@ int vio_config_validate(const struct vio_config *c, const struct vio_cpuset *onl
 				 "as .../%s are %zu bytes, over the %zu-byte limit of unix sockets",
 				 c->socket_dir, strlen(c->socket_dir) > 120 ? "..." : "", name, len,
 				 sizeof(sun.sun_path) - 1);
-			return -1;
+			return -EINVAL;
 		}
 	}
 	return 0;

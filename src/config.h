@@ -125,7 +125,10 @@ const struct vio_var *vio_var_by_name(const char *name);
 /* Fill in the built-in defaults. */
 void vio_config_defaults(struct vio_config *c, unsigned max_relays);
 
-/* Apply one value of variable v.  from_cmdline: list variables given on the
+/* Every int-returning function below returns 0, or a negative errno with a
+ * message in err (-EINVAL for a bad value or setting).
+ *
+ * Apply one value of variable v.  from_cmdline: list variables given on the
  * command line replace the file's list instead of adding to it.  Errors name
  * the variable (or option) and the value. */
 int vio_config_set(struct vio_config *c, const struct vio_var *v, const char *value,
@@ -138,7 +141,7 @@ int vio_config_set(struct vio_config *c, const struct vio_var *v, const char *va
 int vio_config_file_cb(void *ctx, const char *name, const char *const *values, size_t nvalues,
 		       bool is_array, char *err, size_t errlen);
 
-/* Read a configuration file into c. */
+/* Read a configuration file into c (an unreadable file: its errno). */
 int vio_config_load_file(struct vio_config *c, const char *path, char *err, size_t errlen);
 
 /* Once the file and the options are applied: what follows from several
@@ -157,7 +160,8 @@ int vio_config_validate(const struct vio_config *c, const struct vio_cpuset *onl
 void vio_config_relay_pins(const struct vio_config *c, unsigned relay, int *vf_to_vm,
 			   int *vm_to_vf);
 
-/* Read the online CPUs from sysfs (path overridable for tests). */
+/* Read the online CPUs from sysfs (path overridable for tests); an
+ * unreadable file: its errno. */
 int vio_read_online_cpus(const char *path, struct vio_cpuset *out, char *err, size_t errlen);
 
 #endif

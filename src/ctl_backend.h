@@ -3,7 +3,7 @@
  * The services (ctl_port.c, ctl_stats.c, ctl_core_sched.c, ctl_config.c)
  * decode and validate requests and decide what to do; they act on the
  * daemon only through this narrow interface.  The daemon implements it in
- * ctl_backend.c on top of the relay table; the unit tests implement it with
+ * control.c on top of the relay table; the unit tests implement it with
  * a fake relay table.  Every call is made from the control thread.
  */
 #ifndef VIO_CTL_BACKEND_H

@@ -18,11 +18,9 @@ typedef Virtioforwarder__ConfigResponse__RelayCPU RelayCPU;
 
 static void config_reject(const char *why, struct vio_ctl_reply *reply)
 {
-	Response resp = VIRTIOFORWARDER__CONFIG_RESPONSE__INIT;
-
-	VIO_LOG_RL(WARNING, 1000, "request refused: %s", why);
-	resp.status = VIRTIOFORWARDER__CONFIG_RESPONSE__STATUS__EBADR;
-	vio_ctl_pack(&resp.base, reply);
+	vio_ctl_reply_error(reply, &virtioforwarder__config_response__descriptor,
+			    VIRTIOFORWARDER__CONFIG_RESPONSE__STATUS__EBADR, 0, VIO_LOG_MODULE,
+			    NULL, why);
 }
 
 static int config_handle(const struct vio_ctl_backend *be, const uint8_t *req, size_t len,

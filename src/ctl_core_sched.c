@@ -13,7 +13,6 @@
 
 #include "ctl_service.h"
 #include "log.h"
-#include "parse.h"
 #include "virtioforwarder.pb-c.h"
 
 typedef Virtioforwarder__CoreSchedRequest Request;
@@ -22,19 +21,12 @@ typedef Virtioforwarder__CoreSchedResponse Response;
 #define ERR_MAX 400
 #define MAX_CPUS 1024
 
+/* error_code_source "core_sched: <msg>" */
 static void reply_error(struct vio_ctl_reply *reply, int code, const char *msg)
 {
-	Response resp = VIRTIOFORWARDER__CORE_SCHED_RESPONSE__INIT;
-	char source[ERR_MAX + 32];
-
-	snprintf(source, sizeof(source), "core_sched: %s", msg);
-	vio_utf8_sanitize(source);
-	resp.status = VIRTIOFORWARDER__CORE_SCHED_RESPONSE__STATUS__ERROR;
-	resp.has_error_code = 1;
-	resp.error_code = code;
-	resp.error_code_source = source;
-	VIO_LOG_RL(WARNING, 1000, "request refused: %s", msg);
-	vio_ctl_pack(&resp.base, reply);
+	vio_ctl_reply_error(reply, &virtioforwarder__core_sched_response__descriptor,
+			    VIRTIOFORWARDER__CORE_SCHED_RESPONSE__STATUS__ERROR, code,
+			    VIO_LOG_MODULE, NULL, msg);
 }
 
 static void sched_reject(const char *why, struct vio_ctl_reply *reply)

@@ -36,17 +36,9 @@ static void reply_ok(struct vio_ctl_reply *reply, const char *query)
 
 static void reply_error(struct vio_ctl_reply *reply, int code, const char *op, const char *msg)
 {
-	Response resp = VIRTIOFORWARDER__PORT_CONTROL_RESPONSE__INIT;
-	char source[ERR_MAX + 32];
-
-	snprintf(source, sizeof(source), "%s: %s", op, msg);
-	vio_utf8_sanitize(source); /* msg may quote request bytes (a string field) */
-	resp.status = VIRTIOFORWARDER__PORT_CONTROL_RESPONSE__STATUS__ERROR;
-	resp.has_error_code = 1;
-	resp.error_code = code;
-	resp.error_code_source = source;
-	VIO_LOG_RL(WARNING, 1000, "request refused: %s", source);
-	vio_ctl_pack(&resp.base, reply);
+	vio_ctl_reply_error(reply, &virtioforwarder__port_control_response__descriptor,
+			    VIRTIOFORWARDER__PORT_CONTROL_RESPONSE__STATUS__ERROR, code,
+			    VIO_LOG_MODULE, op, msg);
 }
 
 static void port_reject(const char *why, struct vio_ctl_reply *reply)

@@ -17,8 +17,6 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include <protobuf-c/protobuf-c.h>
-
 #include "log.h"
 #include "sockfile.h"
 
@@ -70,14 +68,6 @@ static struct {
 	bool running;
 	struct deferred deferred[MAX_DEFERRED];
 } srv = {.stop_fd = -1};
-
-void vio_ctl_pack(const ProtobufCMessage *msg, struct vio_ctl_reply *reply)
-{
-	size_t len = protobuf_c_message_get_packed_size(msg);
-
-	reply->data = malloc(len ? len : 1);
-	reply->len = reply->data ? protobuf_c_message_pack(msg, reply->data) : 0;
-}
 
 int vio_ctl_endpoint_free(const char *endpoint, char *err, size_t errlen)
 {

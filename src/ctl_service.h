@@ -45,8 +45,19 @@ extern const struct vio_ctl_service vio_ctl_stats_service;
 extern const struct vio_ctl_service vio_ctl_core_sched_service;
 extern const struct vio_ctl_service vio_ctl_config_service;
 
-/* Serialize msg into reply (reply->data NULL on allocation failure). */
+/* For the services (ctl_service.c): serialize msg into reply (reply->data
+ * NULL on allocation failure). */
 struct ProtobufCMessage;
 void vio_ctl_pack(const struct ProtobufCMessage *msg, struct vio_ctl_reply *reply);
+
+/* A refusal: a response of the service's type with status (its error
+ * status) and, where the type has them (port_control, core_sched),
+ * error_code = code (a positive errno) and error_code_source = "<op>: <why>",
+ * or "<module>: <why>" when op is NULL, made valid UTF-8 (why may quote
+ * request bytes).  Logged as "<module>: request refused: [<op>: ]<why>", at
+ * most one such message a second over all services. */
+struct ProtobufCMessageDescriptor;
+void vio_ctl_reply_error(struct vio_ctl_reply *reply, const struct ProtobufCMessageDescriptor *type,
+			 int status, int code, const char *module, const char *op, const char *why);
 
 #endif

@@ -203,12 +203,11 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 	m->rs.vm_to_vf = &m->m2v;
 }
 
-static void reply_status(struct vio_ctl_reply *reply, Virtioforwarder__StatsResponse__Status st)
+static void reply_error(struct vio_ctl_reply *reply, Virtioforwarder__StatsResponse__Status st,
+			const char *why)
 {
-	Response resp = VIRTIOFORWARDER__STATS_RESPONSE__INIT;
-
-	resp.status = st;
-	vio_ctl_pack(&resp.base, reply);
+	vio_ctl_reply_error(reply, &virtioforwarder__stats_response__descriptor, st, 0,
+			    VIO_LOG_MODULE, NULL, why);
 }
 
 /* Reply for relays ids[0..n-1]; p (when not NULL) holds the counters at the
@@ -225,7 +224,8 @@ static void reply_relays(const struct vio_ctl_backend *be, const uint32_t *ids, 
 	uint64_t t = be->now_ns();
 
 	if (!msgs || !list) {
-		reply_status(reply, VIRTIOFORWARDER__STATS_RESPONSE__STATUS__ENOMEM);
+		reply_error(reply, VIRTIOFORWARDER__STATS_RESPONSE__STATUS__ENOMEM,
+			    "out of memory for the reply");
 		goto out;
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -274,8 +274,7 @@ out:
 
 static void stats_reject(const char *why, struct vio_ctl_reply *reply)
 {
-	VIO_LOG_RL(WARNING, 1000, "request refused: %s", why);
-	reply_status(reply, VIRTIOFORWARDER__STATS_RESPONSE__STATUS__EBADR);
+	reply_error(reply, VIRTIOFORWARDER__STATS_RESPONSE__STATUS__EBADR, why);
 }
 
 static int stats_handle(const struct vio_ctl_backend *be, const uint8_t *req, size_t len,
@@ -296,9 +295,8 @@ static int stats_handle(const struct vio_ctl_backend *be, const uint8_t *req, si
 	inactive = m->has_include_inactive ? m->include_inactive : true;
 	delay = m->has_delay ? m->delay : 0;
 	if (m->n_relay > max) {
-		VIO_LOG_RL(WARNING, 1000, "request refused: %zu relays asked, at most %u exist",
-			   m->n_relay, max);
-		reply_status(reply, VIRTIOFORWARDER__STATS_RESPONSE__STATUS__E2BIG);
+		snprintf(why, sizeof(why), "%zu relays asked, at most %u exist", m->n_relay, max);
+		reply_error(reply, VIRTIOFORWARDER__STATS_RESPONSE__STATUS__E2BIG, why);
 		goto out;
 	}
 	for (size_t i = 0; i < m->n_relay; i++) {
@@ -326,9 +324,8 @@ static int stats_handle(const struct vio_ctl_backend *be, const uint8_t *req, si
 		struct pending *p;
 
 		if (n_pending >= MAX_PENDING || !(p = calloc(1, sizeof(*p)))) {
-			VIO_LOG_RL(WARNING, 1000, "request refused: %u measurements under way",
-				   n_pending);
-			reply_status(reply, VIRTIOFORWARDER__STATS_RESPONSE__STATUS__ENOMEM);
+			snprintf(why, sizeof(why), "%u measurements under way", n_pending);
+			reply_error(reply, VIRTIOFORWARDER__STATS_RESPONSE__STATUS__ENOMEM, why);
 			goto out;
 		}
 		p->n = n;

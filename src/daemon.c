@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "vf_events.h"
 #include "vio_build_config.h"
 
 #ifdef VIO_HAVE_SYSTEMD
@@ -42,15 +41,15 @@ void vio_input_signals(sigset_t *set)
 		sigaddset(set, s);
 }
 
-void vio_signals_block(sigset_t *set)
+void vio_signals_block(sigset_t *set, bool usr2)
 {
 	sigemptyset(set);
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGHUP);
 	sigaddset(set, SIGUSR1);
-	if (vio_vf_events_test_enabled())
-		sigaddset(set, SIGUSR2); /* test hook: deliver a VF event */
+	if (usr2)
+		sigaddset(set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, set, NULL);
 	/* Input signals (SIGIO, and the real-time signal net_tap raises for
 	 * new packets) belong to the workers, which unblock them: handled on

@@ -4,6 +4,7 @@
 #define VIO_DAEMON_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Exit statuses: 0 stopped cleanly (or --help, --version); 1 startup
@@ -14,10 +15,10 @@
 #define VIO_EXIT_FAILURE 1
 #define VIO_EXIT_CONFIG 2
 
-/* Block the signals the main thread waits for, and the input signals (for
- * the workers to unblock); call before any thread is created so that every
- * thread inherits the mask. */
-void vio_signals_block(sigset_t *set);
+/* Block the signals the main thread waits for (SIGUSR2 too with usr2), and
+ * the input signals (for the workers to unblock); call before any thread is
+ * created so that every thread inherits the mask. */
+void vio_signals_block(sigset_t *set, bool usr2);
 
 /* Fork into the background.  Returns in the child with *ready_fd set; the
  * parent waits for vio_daemon_ready() and exits with the child's verdict. */

@@ -66,7 +66,7 @@ int vio_eal_plan_memory(const struct vio_config *c, struct vio_mem_plan *plan, c
 			snprintf(err, errlen, "VIRTIOFWD_HUGEPAGES=yes: no free hugepages at %s "
 				 "(VIRTIOFWD_HUGETLBFS_MOUNT_POINT: is hugetlbfs mounted there and "
 				 "are pages reserved?)", c->huge_dir);
-			return -1;
+			return -ENOMEM;
 		}
 		plan->hugepages = true;
 		snprintf(plan->reason, sizeof(plan->reason), "hugepages at %s (%lu MiB free)",
@@ -123,7 +123,7 @@ static int eal_init_private(int argc, char **argv)
 /* A runtime directory that already existed keeps its mode through EAL's
  * mkdir: make it 0700 (only root may create one under /var/run/dpdk, but
  * with a looser mode a local user could reach the telemetry socket), and
- * refuse one that is not ours.  0, or -1 with err. */
+ * refuse one that is not ours.  0, or a negative errno with err. */
 static int runtime_dir_private(char *err, size_t errlen)
 {
 	const char *dir = rte_eal_get_runtime_dir();
@@ -134,18 +134,19 @@ static int runtime_dir_private(char *err, size_t errlen)
 		return 0;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
-		snprintf(err, errlen, "DPDK runtime directory %s: %s", dir, strerror(errno));
-		rc = -1;
+		rc = -errno;
+		snprintf(err, errlen, "DPDK runtime directory %s: %s", dir, strerror(-rc));
 	} else if (st.st_uid != geteuid()) {
 		snprintf(err, errlen, "DPDK runtime directory %s belongs to uid %u, not to us: "
 			 "remove it", dir, (unsigned)st.st_uid);
-		rc = -1;
+		rc = -EPERM;
 	} else if (st.st_mode & 077) {
 		if (fchmod(fd, 0700)) {
-			snprintf(err, errlen, "DPDK runtime directory %s: cannot make it private "
-				 "(mode %03o): %s", dir, (unsigned)(st.st_mode & 0777),
-				 strerror(errno));
-			rc = -1;
+			rc = -errno;
+			snprintf(err, errlen,
+				 "DPDK runtime directory %s: cannot make it private "
+				 "(mode %03o): %s",
+				 dir, (unsigned)(st.st_mode & 0777), strerror(-rc));
 		} else {
 			VIO_LOG(WARNING, "DPDK runtime directory %s was mode %03o: now 0700 (its "
 				"telemetry socket is for root only)", dir,
@@ -217,13 +218,12 @@ int vio_eal_init(const struct vio_config *c, const char *prog, const struct vio_
 	if (rc < 0) {
 		snprintf(err, errlen, "DPDK initialisation failed: %s (see the EAL messages above)",
 			 rte_strerror(rte_errno));
-		return -1;
+		return rte_errno > 0 ? -rte_errno : -EINVAL;
 	}
-	if (runtime_dir_private(err, errlen)) {
+	rc = runtime_dir_private(err, errlen);
+	if (rc)
 		rte_eal_cleanup();
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 void vio_eal_fini(void)

@@ -1,7 +1,8 @@
 /* Logging: syslog levels 0-7, to stderr (foreground) or syslog (daemon).
  *
- * VIO_LOG(INFO, "relay %u: ...", id) prefixes the module name set by the
- * including file through VIO_LOG_MODULE.  VIO_LOG_RL() is rate-limited per
+ * VIO_LOG(INFO, "...") prefixes the module name set by the including file
+ * through VIO_LOG_MODULE; VIO_RLOG(INFO, id, "...") a relay's message with
+ * "relay <id>: " as well.  VIO_LOG_RL() is rate-limited per
  * call site (at most one message per interval, with a count of what was
  * suppressed): use it on paths an outside party can trigger repeatedly.
  * Never log per packet.
@@ -37,6 +38,10 @@ void vio_log_write(int level, const char *module, const char *fmt, ...)
 			vio_log_write(VIO_LL_##lvl, VIO_LOG_MODULE, __VA_ARGS__);          \
 	} while (0)
 
+/* A relay's message, "relay <id>: " before fmt (a string literal):
+ * VIO_RLOG(INFO, r->id, "VM connected on %s", path). */
+#define VIO_RLOG(lvl, id, fmt, ...) VIO_LOG(lvl, "relay %u: " fmt, (unsigned)(id), ##__VA_ARGS__)
+
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t vio_monotonic_ns(void);
 
@@ -58,5 +63,9 @@ bool vio_ratelimit_ok(struct vio_ratelimit *rl, unsigned interval_ms, unsigned *
 			VIO_LOG(lvl, __VA_ARGS__);                                         \
 		}                                                                          \
 	} while (0)
+
+/* VIO_RLOG, rate-limited as VIO_LOG_RL. */
+#define VIO_RLOG_RL(lvl, interval_ms, id, fmt, ...)                                                \
+	VIO_LOG_RL(lvl, interval_ms, "relay %u: " fmt, (unsigned)(id), ##__VA_ARGS__)
 
 #endif

@@ -41,14 +41,20 @@
 #define DRAIN_POOL_SIZE 1023
 
 static struct vio_config cfg;
+/* How the relay table registers its sockets (relay.h). */
+static const struct vio_relay_vhost vhost = {
+	.sock_register = vio_vhost_register,
+	.sock_unregister = vio_vhost_unregister,
+};
 
 static int start_relays(char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	int rc;
 
-	if (vio_vhost_socket_dir(err, errlen))
-		return -1;
+	rc = vio_vhost_socket_dir(err, errlen);
+	if (rc)
+		return rc;
 	if (!cfg.dynamic_sockets) {
 		for (unsigned id = 0; id < vio_max_relays(); id++) {
 			char sub[VIO_ERR_MAX];
@@ -57,7 +63,7 @@ static int start_relays(char *err, size_t errlen)
 			rc = vio_relay_add_socket(id, path, sub, sizeof(sub));
 			if (rc) {
 				snprintf(err, errlen, "relay %u: %s", id, sub);
-				return -1;
+				return rc;
 			}
 		}
 	}
@@ -73,14 +79,14 @@ static int start_relays(char *err, size_t errlen)
 				 sv->bond >= 0 ? "bond " : "", sv->bond >= 0 ? sv->dev.name
 									     : sv->dev.devargs,
 				 sv->relay, sub);
-			return -1;
+			return rc;
 		}
 	}
 	return 0;
 }
 
 /* The main thread waits for signals and, about once a second, does the
- * relay table's housekeeping (vio_relays_housekeep). */
+ * relay table's housekeeping. */
 static void wait_for_signals(const sigset_t *set)
 {
 	const struct timespec tick = {.tv_sec = 1};
@@ -90,10 +96,12 @@ static void wait_for_signals(const sigset_t *set)
 		int sig = sigtimedwait(set, &si, &tick);
 
 		if (sig < 0) {
-			if (errno == EAGAIN)
+			if (errno == EAGAIN) {
+				vio_relay_sockets_housekeep();
 				vio_relays_housekeep();
-			else if (errno != EINTR)
+			} else if (errno != EINTR) {
 				VIO_LOG_RL(ERR, 1000, "sigtimedwait: %s", strerror(errno));
+			}
 			continue;
 		}
 		switch (sig) {
@@ -152,7 +160,7 @@ int main(int argc, char **argv)
 	}
 
 	fd_limit = vio_raise_fd_limit();
-	vio_signals_block(&sigs);
+	vio_signals_block(&sigs, vio_vf_events_test_enabled()); /* SIGUSR2: the test hook */
 	if (cfg.daemonize && vio_daemonize(&ready_fd)) {
 		fprintf(stderr, "virtio-forwarder: error: cannot daemonise: %s\n",
 			strerror(errno));
@@ -194,6 +202,7 @@ int main(int argc, char **argv)
 	}
 	vio_relays_init(&cfg);
 	vio_vhost_init(&cfg);
+	vio_relay_sockets_init(&vhost);
 	vio_vf_events_start();
 	if (start_relays(err, sizeof(err)) || vio_control_start(&cfg, err, sizeof(err)))
 		goto fail_relays;
@@ -215,6 +224,7 @@ int main(int argc, char **argv)
 	vio_telemetry_fini();
 	vio_stats_log_all();
 	vio_vf_events_stop();
+	vio_relay_sockets_fini();
 	vio_relays_fini();
 	vio_workers_stop();
 	vio_workers_fini();
@@ -226,6 +236,7 @@ int main(int argc, char **argv)
 
 fail_relays:
 	vio_vf_events_stop();
+	vio_relay_sockets_fini();
 	vio_relays_fini();
 	vio_workers_stop();
 	vio_workers_fini();

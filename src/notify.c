@@ -54,6 +54,7 @@ static void register_rx_intr(struct vio_relay_dir *d, int epfd)
 
 void vio_notify_register(struct vio_relay_dir *d, int epfd)
 {
+	VIO_ASSERT_CTL_HELD();
 	d->epfd = epfd;
 	d->can_sleep = false;
 	if (epfd < 0)
@@ -68,6 +69,7 @@ void vio_notify_unregister(struct vio_relay_dir *d)
 {
 	struct vio_relay *r = d->relay;
 
+	VIO_ASSERT_CTL_HELD();
 	if (d->epfd < 0)
 		return;
 	for (uint16_t i = 0; i < d->n_kick; i++) {

@@ -1,6 +1,7 @@
 /* Software completion of guest offloads: see offload.h. */
 #include "offload.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -52,7 +53,7 @@ static int append_from(struct rte_mbuf *dst, const struct rte_mbuf *src, uint32_
 			struct rte_mbuf *more = rte_pktmbuf_alloc(mp);
 
 			if (!more)
-				return -1;
+				return -ENOMEM;
 			tail->next = more;
 			tail = more;
 			dst->nb_segs++;
@@ -62,7 +63,7 @@ static int append_from(struct rte_mbuf *dst, const struct rte_mbuf *src, uint32_
 		to = rte_pktmbuf_mtod_offset(tail, uint8_t *, tail->data_len);
 		from = rte_pktmbuf_read(src, off, chunk, to);
 		if (!from)
-			return -1;
+			return -EINVAL;
 		if (from != to)
 			memcpy(to, from, chunk);
 		tail->data_len = (uint16_t)(tail->data_len + chunk);
@@ -90,11 +91,11 @@ int vio_offload_segment(struct rte_mbuf *m, struct rte_mempool *mp, struct rte_m
 	hdr = (uint32_t)lens.l2_len + lens.l3_len + lens.l4_len;
 	if ((ptype & RTE_PTYPE_L4_MASK) != RTE_PTYPE_L4_TCP || !mss ||
 	    rte_pktmbuf_data_len(m) < hdr || rte_pktmbuf_pkt_len(m) < hdr)
-		return -1;
+		return -EINVAL;
 	payload = rte_pktmbuf_pkt_len(m) - hdr;
 	nseg = payload ? (payload + mss - 1) / mss : 1;
 	if (nseg > room)
-		return -1;
+		return -ENOSPC;
 	h = rte_pktmbuf_mtod(m, const uint8_t *);
 	{
 		const struct rte_tcp_hdr *t = (const void *)(h + lens.l2_len + lens.l3_len);
@@ -114,7 +115,7 @@ int vio_offload_segment(struct rte_mbuf *m, struct rte_mempool *mp, struct rte_m
 		    append_from(s, m, hdr + i * mss, len, mp)) {
 			rte_pktmbuf_free(s);
 			rte_pktmbuf_free_bulk(out, i);
-			return -1;
+			return -ENOMEM;
 		}
 		sh = rte_pktmbuf_mtod(s, uint8_t *);
 		memcpy(sh, h, hdr);
@@ -158,13 +159,13 @@ int vio_offload_sw_csum(struct rte_mbuf *m)
 	if (!l4)
 		return 0;
 	if (l4 != RTE_MBUF_F_TX_TCP_CKSUM && l4 != RTE_MBUF_F_TX_UDP_CKSUM)
-		return -1; /* SCTP: no virtio-net guest asks for it */
+		return -ENOTSUP; /* SCTP: no virtio-net guest asks for it */
 	hdr_len = l4 == RTE_MBUF_F_TX_TCP_CKSUM ? sizeof(struct rte_tcp_hdr)
 						 : sizeof(struct rte_udp_hdr);
 	/* librte_vhost parsed these headers in the first segment. */
 	if (!(m->ol_flags & (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6)) ||
 	    rte_pktmbuf_data_len(m) < l4_off + hdr_len)
-		return -1;
+		return -EINVAL;
 	l3 = rte_pktmbuf_mtod_offset(m, const void *, m->l2_len);
 	field = rte_pktmbuf_mtod_offset(m, uint8_t *, l4_off) +
 		(l4 == RTE_MBUF_F_TX_TCP_CKSUM ? offsetof(struct rte_tcp_hdr, cksum)
@@ -182,10 +183,10 @@ int vio_offload_sw_csum(struct rte_mbuf *m)
 		l4_len = rte_be_to_cpu_16(ip->payload_len) + sizeof(*ip) - (uint32_t)m->l3_len;
 	}
 	if (l4_len < hdr_len || l4_len > rte_pktmbuf_pkt_len(m) - l4_off)
-		return -1;
+		return -EINVAL;
 	memcpy(field, &zero, sizeof(zero));
 	if (rte_raw_cksum_mbuf(m, l4_off, l4_len, &raw))
-		return -1;
+		return -EINVAL;
 	sum = (uint32_t)raw + phdr;
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);

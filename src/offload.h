@@ -30,9 +30,10 @@ int vio_offload_tx_request(struct rte_mbuf *m);
  * checksum; IPv6 payload length; TCP sequence, FIN/PSH on the last only, CWR
  * on the first only); each segment leaves its TCP checksum to
  * vio_offload_tx_request().  Writes at most room segments to out and returns
- * how many, 0 when m is no segmentation request (untouched), or -1 when it
- * cannot be cut (not TCP, headers not in its first buffer, more segments than
- * room, out of buffers): nothing is left allocated.  m itself is not freed. */
+ * how many, 0 when m is no segmentation request (untouched), or a negative
+ * errno when it cannot be cut (-EINVAL: not TCP, no segment size, headers not
+ * in its first buffer; -ENOSPC: more segments than room; -ENOMEM: out of
+ * buffers): nothing is left allocated.  m itself is not freed. */
 int vio_offload_segment(struct rte_mbuf *m, struct rte_mempool *mp, struct rte_mbuf **out,
 			unsigned room);
 
@@ -48,8 +49,9 @@ static inline bool vio_offload_too_long(const struct rte_mbuf *m, uint32_t max, 
 }
 
 /* Compute the L4 checksum the mbuf's TX flags ask for and clear those flags.
- * Returns 0, or -1 when the headers the flags describe are not there (the
- * packet cannot be completed and must not be sent). */
+ * Returns 0, or a negative errno when the packet cannot be completed and must
+ * not be sent: -EINVAL when the headers the flags describe are not there,
+ * -ENOTSUP for a checksum other than TCP's or UDP's. */
 int vio_offload_sw_csum(struct rte_mbuf *m);
 
 #endif

@@ -20,7 +20,7 @@ int vio_parse_fail(char *err, size_t errlen, const char *fmt, ...)
 		vsnprintf(err, errlen, fmt, ap);
 		va_end(ap);
 	}
-	return -1;
+	return -EINVAL;
 }
 
 void vio_cpuset_zero(struct vio_cpuset *s)
@@ -84,12 +84,12 @@ static int parse_dec(const char *s, const char **end, unsigned long *out)
 	const char *p = s;
 
 	if (!isdigit((unsigned char)*p))
-		return -1;
+		return -EINVAL;
 	for (; isdigit((unsigned char)*p); p++) {
 		unsigned d = (unsigned)(*p - '0');
 
 		if (v > (~0UL - d) / 10)
-			return -1;
+			return -ERANGE;
 		v = v * 10 + d;
 	}
 	*end = p;
@@ -199,7 +199,7 @@ int vio_parse_bool(const char *str, bool *out, char *err, size_t errlen)
 	return vio_parse_fail(err, errlen, "\"%s\" is not a boolean (use true or false)", str);
 }
 
-/* Parse 1..maxdigits hex digits into *out; returns chars consumed or -1. */
+/* Parse 1..maxdigits hex digits into *out; returns chars consumed or -EINVAL. */
 static int hexfield(const char *p, int maxdigits, unsigned long *out)
 {
 	int n = 0;
@@ -207,13 +207,13 @@ static int hexfield(const char *p, int maxdigits, unsigned long *out)
 
 	while (isxdigit((unsigned char)p[n])) {
 		if (n == maxdigits)
-			return -1;
+			return -EINVAL;
 		v = v * 16 + (unsigned long)(isdigit((unsigned char)p[n]) ? p[n] - '0'
 					     : tolower(p[n]) - 'a' + 10);
 		n++;
 	}
 	if (n == 0)
-		return -1;
+		return -EINVAL;
 	*out = v;
 	return n;
 }
@@ -324,7 +324,7 @@ int vio_parse_vf_dev(const char *str, struct vio_vf_dev *out, char *err, size_t 
 		memcpy(pci, str, namelen);
 		pci[namelen] = '\0';
 		if (vio_parse_pci(pci, &out->pci, err, errlen))
-			return -1;
+			return -EINVAL;
 		out->is_pci = true;
 		vio_pci_format(&out->pci, out->name, sizeof(out->name));
 		/* The canonical address may be longer than the one given

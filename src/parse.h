@@ -1,6 +1,7 @@
 /* Value parsers shared by the configuration file, the command line and the
  * control services.  Every parser is pure: it touches no global state, and
- * on failure it writes a human-readable reason into err and returns -1.
+ * on failure it writes a human-readable reason into err and returns -EINVAL
+ * (every int-returning parser below: 0 or -EINVAL with the reason).
  */
 #ifndef VIO_PARSE_H
 #define VIO_PARSE_H
@@ -66,7 +67,7 @@ bool vio_vf_dev_same(const struct vio_vf_dev *a, const struct vio_vf_dev *b);
  * devices of the drivers listed in "drivers" (VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS,
  * comma separated), named <driver><digits>, with the arguments of that
  * driver which reach neither files nor programs (docs/control.md).  0, or
- * -1 with the reason in err. */
+ * -EINVAL with the reason in err. */
 int vio_vf_dev_control_check(const struct vio_vf_dev *dev, const char *drivers, char *err,
 			     size_t errlen);
 /* A driver list as VIRTIOFWD_ZMQ_PORT_CONTROL_DRIVERS takes it: names
@@ -101,7 +102,7 @@ int vio_parse_vfio_token(const char *str, char *out, size_t outlen, char *err, s
 /* A socket file-name pattern with exactly one %u and no other conversion. */
 int vio_check_socket_pattern(const char *pattern, char *err, size_t errlen);
 
-/* Format a message into err (when err and errlen are set) and return -1:
+/* Format a message into err (when err and errlen are set) and return -EINVAL:
  * the parsers' error path, shared with bond.c. */
 int vio_parse_fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

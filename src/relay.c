@@ -5,7 +5,6 @@
 #include "relay_priv.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,7 +21,7 @@
 
 static struct vio_relay relays[VIO_RELAYS_HARD_MAX];
 static const struct vio_config *cfg;
-static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+
 unsigned vio_max_relays(void)
 {
 	return RTE_MAX_ETHPORTS < VIO_RELAYS_HARD_MAX ? RTE_MAX_ETHPORTS : VIO_RELAYS_HARD_MAX;
@@ -33,41 +32,13 @@ const struct vio_config *vio_relay_config(void)
 	return cfg;
 }
 
-/* The holder of the control lock, for vio_ctl_held(). */
-static pthread_t ctl_owner;
-static bool ctl_owned;
-
-void vio_ctl_lock(void)
+void vio_relays_init(const struct vio_config *c)
 {
-	pthread_mutex_lock(&ctl_lock);
-	ctl_owner = pthread_self();
-	__atomic_store_n(&ctl_owned, true, __ATOMIC_RELEASE);
-}
+	static const struct vio_vf_event_handlers vf_handlers = {
+		.event = vio_relay_vf_event,
+		.links_polled = vio_relays_follow_bonds,
+	};
 
-void vio_ctl_unlock(void)
-{
-	__atomic_store_n(&ctl_owned, false, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&ctl_lock);
-}
-
-bool vio_ctl_trylock(void)
-{
-	if (pthread_mutex_trylock(&ctl_lock))
-		return false;
-	ctl_owner = pthread_self();
-	__atomic_store_n(&ctl_owned, true, __ATOMIC_RELEASE);
-	return true;
-}
-
-bool vio_ctl_held(void)
-{
-	/* Only the holder can see its own id here while the lock is held. */
-	return __atomic_load_n(&ctl_owned, __ATOMIC_ACQUIRE) &&
-	       pthread_equal(ctl_owner, pthread_self());
-}
-
-int vio_relays_init(const struct vio_config *c)
-{
 	cfg = c;
 	for (unsigned i = 0; i < VIO_RELAYS_HARD_MAX; i++) {
 		struct vio_relay *r = &relays[i];
@@ -89,7 +60,7 @@ int vio_relays_init(const struct vio_config *c)
 			r->dirs[d].epfd = -1;
 		}
 	}
-	return 0;
+	vio_vf_events_handlers(&vf_handlers);
 }
 
 struct vio_relay *vio_relay_get(unsigned id)
@@ -118,12 +89,13 @@ static bool dir_ready(const struct vio_relay *r, enum vio_dir d)
 
 void vio_relay_resume(struct vio_relay *r)
 {
+	VIO_ASSERT_CTL_HELD();
 	for (int d = 0; d < VIO_NB_DIRS; d++) {
 		if (!dir_ready(r, (enum vio_dir)d) || r->dirs[d].listed)
 			continue;
 		if (vio_worker_list(&r->dirs[d]))
-			VIO_LOG(ERR, "relay %u: cannot schedule %s on a worker", r->id,
-				dir_name((enum vio_dir)d));
+			VIO_RLOG(ERR, r->id, "cannot schedule %s on a worker",
+				 dir_name((enum vio_dir)d));
 	}
 }
 
@@ -132,6 +104,7 @@ int vio_relay_quiesce(struct vio_relay *r)
 	bool changed = false;
 	int rc;
 
+	VIO_ASSERT_CTL_HELD();
 	for (int d = 0; d < VIO_NB_DIRS; d++) {
 		if (!r->dirs[d].listed)
 			continue;
@@ -146,7 +119,7 @@ int vio_relay_quiesce(struct vio_relay *r)
 	if (rc) {
 		/* A worker may still be inside this relay: put things back as they
 		 * were and fail, rather than change what it reads. */
-		VIO_LOG(ERR, "relay %u: workers did not let go in time", r->id);
+		VIO_RLOG(ERR, r->id, "workers did not let go in time");
 		vio_relay_resume(r);
 		return rc;
 	}
@@ -160,13 +133,14 @@ int vio_relay_quiesce(struct vio_relay *r)
 static void quiesce_or_wait(struct vio_relay *r)
 {
 	while (vio_relay_quiesce(r) == -ETIMEDOUT)
-		VIO_LOG(CRIT, "relay %u: still waiting for workers to release it", r->id);
+		VIO_RLOG(CRIT, r->id, "still waiting for workers to release it");
 }
 
 /* Call before the relay gains its socket or VF: a slot taken anew starts
  * with zero counters. */
 void vio_relay_reset_stats_if_new(struct vio_relay *r)
 {
+	VIO_ASSERT_CTL_HELD();
 	if (vio_relay_in_use(r))
 		return;
 	for (int d = 0; d < VIO_NB_DIRS; d++)
@@ -190,8 +164,8 @@ static void start_port(struct vio_relay *r)
 		return;
 	rc = vio_vf_start(r->port_id);
 	if (rc) {
-		VIO_LOG(ERR, "relay %u: cannot start port %u (%s): %s", r->id, r->port_id,
-			r->vf.name, strerror(-rc));
+		VIO_RLOG(ERR, r->id, "cannot start port %u (%s): %s", r->port_id, r->vf.name,
+			 strerror(-rc));
 		return;
 	}
 	r->port_started = true;
@@ -227,13 +201,16 @@ static void free_retired(struct vio_relay *r, bool port_closed)
 {
 	unsigned k = 0;
 
+	VIO_ASSERT_CTL_HELD();
 	for (unsigned i = 0; i < r->n_retired; i++) {
 		struct rte_mempool *mp = r->retired[i];
 
 		if (port_closed || rte_mempool_full(mp)) {
 			if (!rte_mempool_full(mp))
-				VIO_LOG(WARNING, "relay %u: %u buffers of a retired pool never came "
-					"back", r->id, mp->size - rte_mempool_avail_count(mp));
+				VIO_RLOG(WARNING, r->id,
+					 "%u buffers of a retired pool never came "
+					 "back",
+					 mp->size - rte_mempool_avail_count(mp));
 			rte_mempool_free(mp);
 		} else {
 			r->retired[k++] = mp;
@@ -264,21 +241,25 @@ static void place_pool(struct vio_relay *r)
 	if (node < 0 || node == r->vm_numa)
 		return;
 	if (r->n_retired == VIO_RETIRED_POOLS) {
-		VIO_LOG(NOTICE, "relay %u: buffers stay on NUMA node %d (earlier pools are still "
-			"in use)", r->id, node);
+		VIO_RLOG(NOTICE, r->id,
+			 "buffers stay on NUMA node %d (earlier pools are still "
+			 "in use)",
+			 node);
 		return;
 	}
 	pool = vio_vf_pool_create(r->id, r->vm_numa, cfg->jumbo, false);
 	if (!pool) {
-		VIO_LOG(NOTICE, "relay %u: no memory for buffers on the VM's NUMA node %d: they "
-			"stay on node %d", r->id, r->vm_numa, node);
+		VIO_RLOG(NOTICE, r->id,
+			 "no memory for buffers on the VM's NUMA node %d: they "
+			 "stay on node %d",
+			 r->vm_numa, node);
 		return;
 	}
 	if (vio_vf_configure(r->port_id, pool, &opts, err, sizeof(err))) {
-		VIO_LOG(WARNING, "relay %u: %s: buffers stay on NUMA node %d", r->id, err, node);
+		VIO_RLOG(WARNING, r->id, "%s: buffers stay on NUMA node %d", err, node);
 		if (vio_vf_configure(r->port_id, old, &opts, err, sizeof(err)))
-			VIO_LOG(ERR, "relay %u: port %u cannot be configured again: %s", r->id,
-				r->port_id, err);
+			VIO_RLOG(ERR, r->id, "port %u cannot be configured again: %s", r->port_id,
+				 err);
 		rte_mempool_free(pool);
 		return;
 	}
@@ -286,7 +267,7 @@ static void place_pool(struct vio_relay *r)
 	port_configured(r, &opts);
 	r->retired[r->n_retired++] = old;
 	free_retired(r, false);
-	VIO_LOG(INFO, "relay %u: buffers moved to the VM's NUMA node %d", r->id, r->vm_numa);
+	VIO_RLOG(INFO, r->id, "buffers moved to the VM's NUMA node %d", r->vm_numa);
 }
 
 int vio_relay_vm_up(struct vio_relay *r, int vid)
@@ -294,10 +275,11 @@ int vio_relay_vm_up(struct vio_relay *r, int vid)
 	char ifname[PATH_MAX];
 	uint64_t features;
 
+	VIO_ASSERT_CTL_HELD();
 	if (r->vm_running) {
-		VIO_LOG(WARNING, "relay %u: vhost device %d refused: device %d is running",
-			r->id, vid, r->vid);
-		return -1;
+		VIO_RLOG(WARNING, r->id, "vhost device %d refused: device %d is running", vid,
+			 r->vid);
+		return -EBUSY;
 	}
 	r->vid = vid;
 	r->vm_running = true;
@@ -308,13 +290,14 @@ int vio_relay_vm_up(struct vio_relay *r, int vid)
 	start_port(r);
 	vio_relay_resume(r);
 	rte_vhost_get_ifname(vid, ifname, sizeof(ifname));
-	VIO_LOG(INFO, "relay %u: VM connected on %s (vhost device %d, %u rings)%s", r->id,
-		ifname, vid, rte_vhost_get_vring_num(vid), r->has_vf ? "" : ", no VF yet");
+	VIO_RLOG(INFO, r->id, "VM connected on %s (vhost device %d, %u rings)%s", ifname, vid,
+		 rte_vhost_get_vring_num(vid), r->has_vf ? "" : ", no VF yet");
 	return 0;
 }
 
 void vio_relay_vm_down(struct vio_relay *r)
 {
+	VIO_ASSERT_CTL_HELD();
 	quiesce_or_wait(r);
 	for (int d = 0; d < VIO_NB_DIRS; d++) {
 		vio_forward_release(&r->dirs[d]);
@@ -325,7 +308,7 @@ void vio_relay_vm_down(struct vio_relay *r)
 	r->vm_running = false;
 	r->vm_tso = false;
 	r->vm_numa = -1;
-	VIO_LOG(INFO, "relay %u: VM disconnected", r->id);
+	VIO_RLOG(INFO, r->id, "VM disconnected");
 }
 
 /* Another relay has dev (a bond's identity: its name), or, with bond, one
@@ -372,6 +355,7 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev,
 	uint16_t port;
 	int rc;
 
+	VIO_ASSERT_CTL_HELD();
 	if (r->has_vf) {
 		if (vio_vf_dev_same(&r->vf, dev) && (!bond || vio_bond_same(&r->bond, bond))) {
 			snprintf(err, errlen, "relay %u already has %s", r->id, dev->name);
@@ -417,21 +401,24 @@ static int add_vf_locked(struct vio_relay *r, const struct vio_vf_dev *dev,
 	r->vf_numa = vio_vf_numa(port);
 	r->has_vf = true;
 	if (vio_vf_events_register(port, r->id))
-		VIO_LOG(WARNING, "relay %u: port %u reports no link or removal events", r->id,
-			port);
+		VIO_RLOG(WARNING, r->id, "port %u reports no link or removal events", port);
 	for (unsigned i = 0; bond && i < bond->n; i++)
 		if (vio_vf_events_register(members[i], r->id))
-			VIO_LOG(WARNING, "relay %u: bond member %s (port %u) reports no link "
-				"events", r->id, bond->member[i].name, members[i]);
+			VIO_RLOG(WARNING, r->id,
+				 "bond member %s (port %u) reports no link "
+				 "events",
+				 bond->member[i].name, members[i]);
 	start_port(r);
 	vio_relay_resume(r);
 	if (bond)
-		VIO_LOG(INFO, "relay %u: bond %s (%s, members %s) attached as port %u (NUMA %d, "
-			"MTU %u)", r->id, bond->name, vio_bond_mode_name(bond->mode), dev->devargs,
-			port, r->vf_numa, opts.mtu);
+		VIO_RLOG(INFO, r->id,
+			 "bond %s (%s, members %s) attached as port %u (NUMA %d, "
+			 "MTU %u)",
+			 bond->name, vio_bond_mode_name(bond->mode), dev->devargs, port, r->vf_numa,
+			 opts.mtu);
 	else
-		VIO_LOG(INFO, "relay %u: VF %s attached as port %u (NUMA %d)", r->id,
-			dev->devargs, port, r->vf_numa);
+		VIO_RLOG(INFO, r->id, "VF %s attached as port %u (NUMA %d)", dev->devargs, port,
+			 r->vf_numa);
 	return 0;
 detach:
 	if (bond)
@@ -485,6 +472,7 @@ int vio_relay_add_bond(unsigned id, const struct vio_bond *b, char *err, size_t 
  * counting what it drops. */
 static void drop_vf_locked(struct vio_relay *r)
 {
+	VIO_ASSERT_CTL_HELD();
 	for (int d = 0; d < VIO_NB_DIRS; d++)
 		vio_forward_release(&r->dirs[d]);
 	stop_port(r);
@@ -528,7 +516,7 @@ int vio_relay_remove_vf(unsigned id, char *err, size_t errlen)
 		goto out;
 	}
 	drop_vf_locked(r);
-	VIO_LOG(INFO, "relay %u: %s %s detached", id, r->vf.is_bond ? "bond" : "VF", r->vf.name);
+	VIO_RLOG(INFO, id, "%s %s detached", r->vf.is_bond ? "bond" : "VF", r->vf.name);
 out:
 	vio_ctl_unlock();
 	return rc;
@@ -544,6 +532,7 @@ static void reset_vf_locked(struct vio_relay *r)
 	char err[VIO_ERR_MAX];
 	int rc;
 
+	VIO_ASSERT_CTL_HELD();
 	for (int d = 0; d < VIO_NB_DIRS; d++)
 		vio_forward_release(&r->dirs[d]);
 	if (r->port_started) /* the reset stops it */
@@ -551,27 +540,28 @@ static void reset_vf_locked(struct vio_relay *r)
 	r->port_started = false;
 	rc = vio_vf_reset(r->port_id, r->pool, &opts, err, sizeof(err));
 	if (rc) {
-		VIO_LOG(ERR, "relay %u: VF %s: %s; dropping the VF", r->id, r->vf.name, err);
+		VIO_RLOG(ERR, r->id, "VF %s: %s; dropping the VF", r->vf.name, err);
 		drop_vf_locked(r);
 		return;
 	}
 	port_configured(r, &opts);
 	start_port(r);
 	vio_relay_resume(r);
-	VIO_LOG(NOTICE, "relay %u: VF %s reset and running again", r->id, r->vf.name);
+	VIO_RLOG(NOTICE, r->id, "VF %s reset and running again", r->vf.name);
 }
 
 int vio_relay_vf_event(unsigned id, uint16_t port, enum vio_vf_event ev)
 {
 	struct vio_relay *r = vio_relay_get(id);
 
+	VIO_ASSERT_CTL_HELD();
 	for (unsigned i = 0; r && r->has_vf && r->vf.is_bond && i < r->bond.n; i++) {
 		if (r->member_port[i] != port)
 			continue;
 		/* The bonding PMD owns its members: it goes on with the others. */
-		VIO_LOG(WARNING, "relay %u: bond %s: member %s (port %u) %s: left to the bond",
-			id, r->vf.name, r->bond.member[i].name, port,
-			ev == VIO_VF_EV_RESET ? "asks for a reset" : "was removed");
+		VIO_RLOG(WARNING, id, "bond %s: member %s (port %u) %s: left to the bond",
+			 r->vf.name, r->bond.member[i].name, port,
+			 ev == VIO_VF_EV_RESET ? "asks for a reset" : "was removed");
 		return 0;
 	}
 	if (!r || !r->has_vf || r->port_id != port)
@@ -583,8 +573,10 @@ int vio_relay_vf_event(unsigned id, uint16_t port, enum vio_vf_event ev)
 		return 0;
 	}
 	drop_vf_locked(r);
-	VIO_LOG(WARNING, "relay %u: VF %s is gone: detached (attach a VF again to resume "
-		"forwarding)", id, r->vf.name);
+	VIO_RLOG(WARNING, id,
+		 "VF %s is gone: detached (attach a VF again to resume "
+		 "forwarding)",
+		 r->vf.name);
 	return 0;
 }
 
@@ -634,6 +626,7 @@ out:
 
 void vio_relays_follow_bonds(void)
 {
+	VIO_ASSERT_CTL_HELD();
 	for (unsigned i = 0; i < vio_max_relays(); i++) {
 		const struct vio_relay *r = &relays[i];
 
@@ -644,6 +637,7 @@ void vio_relays_follow_bonds(void)
 
 void vio_relay_vf_link(const struct vio_relay *r, struct vio_vf_link *out)
 {
+	VIO_ASSERT_CTL_HELD();
 	if (r->vf.is_bond)
 		vio_bond_link_get(r->member_port, r->bond.n, out);
 	else
@@ -652,10 +646,7 @@ void vio_relay_vf_link(const struct vio_relay *r, struct vio_vf_link *out)
 
 void vio_relays_housekeep(void)
 {
-	uint64_t now = vio_monotonic_ns();
-
 	for (unsigned i = 0; i < vio_max_relays(); i++) {
-		vio_relay_sock_housekeep(&relays[i], now);
 		/* Retired pools wait a second more when control is busy. */
 		if (vio_ctl_trylock()) {
 			free_retired(&relays[i], false);
@@ -668,10 +659,7 @@ void vio_relays_fini(void)
 {
 	char err[VIO_ERR_MAX];
 
-	for (unsigned i = 0; i < vio_max_relays(); i++) {
-		if (relays[i].sock_registered)
-			vio_relay_remove_socket(i, err, sizeof(err));
+	for (unsigned i = 0; i < vio_max_relays(); i++)
 		if (relays[i].has_vf)
 			vio_relay_remove_vf(i, err, sizeof(err));
-	}
 }

@@ -2,9 +2,11 @@
  * socket and forwards both ways.
  *
  * Locking (see docs/architecture.md):
- *  - the control lock (vio_ctl_lock) serialises startup, shutdown, control
- *    requests and the vhost new_device/destroy_device callbacks.  Every
- *    field below marked [ctl] is written only with it held.
+ *  - the control lock (vio_ctl_lock, ctl_lock.h) serialises startup,
+ *    shutdown, control requests and the vhost new_device/destroy_device
+ *    callbacks.  Every field below marked [ctl] is written only with it
+ *    held; every function marked [ctl] needs it held, and asserts so
+ *    (VIO_ASSERT_CTL_HELD: checked in debug and sanitizer builds).
  *  - workers never take a lock.  A direction is served by a worker only while
  *    it is on that worker's published task list.  Control changes what a
  *    worker reads only after taking the direction off every list and waiting
@@ -32,10 +34,11 @@
 #include "bond.h"
 #include "config.h"
 #include "counters.h"
+#include "ctl_lock.h"
 #include "parse.h"
 #include "vf_events.h"
+#include "vf_port.h" /* VIO_BURST */
 
-#define VIO_BURST 32
 #define VIO_TSO_BURST 4     /* guest packets a poll takes when the guest may send TSO */
 #define VIO_SEG_MAX 512     /* packets a poll may hold after segmentation */
 #define VIO_MAX_VRINGS 64   /* 32 queue pairs */
@@ -122,15 +125,23 @@ static inline bool vio_relay_in_use(const struct vio_relay *r)
 /* Relay ids run from 0 to vio_max_relays()-1. */
 unsigned vio_max_relays(void);
 
-int vio_relays_init(const struct vio_config *cfg);
+/* Empty relays with the configuration's pins; registers the handling of VF
+ * events (vio_relay_vf_event, vio_relays_follow_bonds) with vf_events.c. */
+void vio_relays_init(const struct vio_config *cfg);
+/* Shutdown: detach every relay's VF (after vio_relay_sockets_fini). */
 void vio_relays_fini(void);
 
-void vio_ctl_lock(void);
-void vio_ctl_unlock(void);
-/* For the EAL interrupt thread, which must never wait for control. */
-bool vio_ctl_trylock(void);
-/* True in the thread holding the control lock (for assertions). */
-bool vio_ctl_held(void);
+/* How the relays' sockets are registered with librte_vhost: vhost.c's
+ * vio_vhost_register/unregister, handed over by main.c (vhost.c's
+ * callbacks call into the relay table, so the table does not call vhost.c
+ * by name).  Set once, before the first socket is added. */
+struct vio_relay_vhost {
+	int (*sock_register)(const char *path, char *err, size_t errlen);
+	int (*sock_unregister)(const char *path);
+};
+void vio_relay_sockets_init(const struct vio_relay_vhost *vhost);
+/* Shutdown: remove every relay's socket. */
+void vio_relay_sockets_fini(void);
 
 /* Connection claims, under the connection lock (safe from any vhost
  * callback: they never wait for anything).
@@ -148,21 +159,27 @@ bool vio_relay_conn_release(struct vio_relay *r, int vid);
  * peer leaves librte_vhost with no connection and no reconnect). */
 void vio_relay_rearm_later(struct vio_relay *r, unsigned delay_ms);
 /* Periodic work outside the datapath (main thread, about once a second):
- * re-registers sockets due for it, frees retired buffer pools. */
+ * vio_relay_sockets_housekeep registers again the sockets due for it,
+ * vio_relays_housekeep frees the retired buffer pools whose buffers are all
+ * back.  Both take the control lock themselves. */
+void vio_relay_sockets_housekeep(void);
 void vio_relays_housekeep(void);
 
-/* [ctl] lookups */
+/* Relay id's slot, NULL when id is out of range (the slot's [ctl] fields are
+ * read under the control lock). */
 struct vio_relay *vio_relay_get(unsigned id);
+/* [ctl] The relay that has the socket path (or is being given it), NULL. */
 struct vio_relay *vio_relay_by_path(const char *path);
 
 /* The relay a vhost connection belongs to, found by socket path without the
  * control lock (safe from any vhost callback). */
 struct vio_relay *vio_relay_by_vhost_path_nolock(const char *path);
 
-/* Take both directions off the workers and wait for them to let go
- * (bounded).  Returns 0 or -ETIMEDOUT (the directions stay off the lists). */
+/* [ctl] Take both directions off the workers and wait for them to let go
+ * (bounded).  Returns 0 or a negative errno: -ETIMEDOUT (the directions stay
+ * off the lists), or what taking one off failed with. */
 int vio_relay_quiesce(struct vio_relay *r);
-/* List the directions whose two sides are ready. */
+/* [ctl] List the directions whose two sides are ready. */
 void vio_relay_resume(struct vio_relay *r);
 
 /* Control operations; all take and release the control lock themselves and
@@ -181,23 +198,24 @@ int vio_relay_remove_socket(unsigned id, char *err, size_t errlen);
 int vio_relay_move(unsigned id, unsigned cpu_vf_to_vm, unsigned cpu_vm_to_vf, char *err,
 		   size_t errlen);
 
-/* A VF event (vf_events.c), control lock held: drop a removed VF, or
+/* [ctl] A VF event (vf_events.c's handler): drop a removed VF, or
  * reset and reconfigure one that asks for it.  -ENOENT when port is no longer
  * the relay's VF, -EAGAIN when the relay is busy (try again later). */
 int vio_relay_vf_event(unsigned id, uint16_t port, enum vio_vf_event ev);
 
-/* Link poll (vf_events.c), control lock held: bonds whose sending member
+/* [ctl] After a link poll (vf_events.c's handler): bonds whose sending member
  * went down switch to one that is up (vio_bond_follow_links). */
 void vio_relays_follow_bonds(void);
 
-/* The VF side's link, lock held: the VF port's, or a bond's (vf_bond.h). */
+/* [ctl] The VF side's link: the VF port's, or a bond's (vf_bond.h). */
 void vio_relay_vf_link(const struct vio_relay *r, struct vio_vf_link *out);
 
-/* vhost callbacks (vhost.c) hand the device over with these, lock held. */
+/* [ctl] vhost callbacks (vhost.c) hand the device over with these.  vm_up:
+ * 0, or -EBUSY when another device of the relay is running (refused). */
 int vio_relay_vm_up(struct vio_relay *r, int vid);
 void vio_relay_vm_down(struct vio_relay *r);
 
-/* Default socket path of relay id. */
+/* Default socket path of relay id: 0 or -ENAMETOOLONG. */
 int vio_relay_default_path(unsigned id, char *buf, size_t len);
 
 const struct vio_config *vio_relay_config(void);

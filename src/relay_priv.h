@@ -4,7 +4,6 @@
 #define VIO_RELAY_PRIV_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 struct vio_relay;
 
@@ -13,8 +12,5 @@ struct vio_relay;
 void vio_relay_reset_stats_if_new(struct vio_relay *r);
 /* "relay id N is out of range (0-M)": -ERANGE. */
 int vio_relay_out_of_range(unsigned id, char *err, size_t errlen);
-/* Housekeeping of one relay's socket (main thread): a refused client-mode
- * socket due for registration again. */
-void vio_relay_sock_housekeep(struct vio_relay *r, uint64_t now_ns);
 
 #endif

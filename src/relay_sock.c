@@ -12,7 +12,6 @@
 #include "log.h"
 #include "relay.h"
 #include "relay_priv.h"
-#include "vhost.h"
 
 /* The connection lock: a leaf lock for sock_path and the connection claims
  * ([conn] in relay.h), so vhost callbacks can map a socket to its relay and
@@ -20,9 +19,18 @@
  * a few stores only; nothing is called with it held. */
 static pthread_mutex_t conn_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* vhost.c's registration (vio_relay_sockets_init). */
+static const struct vio_relay_vhost *vhost;
+
+void vio_relay_sockets_init(const struct vio_relay_vhost *v)
+{
+	vhost = v;
+}
+
 /* A relay being given a socket holds its path already (and is busy). */
 struct vio_relay *vio_relay_by_path(const char *path)
 {
+	VIO_ASSERT_CTL_HELD();
 	for (unsigned i = 0; i < vio_max_relays(); i++) {
 		struct vio_relay *r = vio_relay_get(i);
 
@@ -165,7 +173,7 @@ int vio_relay_add_socket(unsigned id, const char *path, char *err, size_t errlen
 	 * its reconnect thread holds while our callbacks run (lock order in
 	 * docs/architecture.md).  The relay is busy meanwhile: other control
 	 * operations on it are refused, a VM may already connect. */
-	rc = vio_vhost_register(path, err, errlen);
+	rc = vhost->sock_register(path, err, errlen);
 
 	vio_ctl_lock();
 	if (rc) {
@@ -200,7 +208,7 @@ int vio_relay_remove_socket(unsigned id, char *err, size_t errlen)
 
 	/* Without the lock: unregister waits for vhost callbacks, which take it
 	 * (destroy_device of a connected VM runs from here). */
-	rc = vio_vhost_unregister(path);
+	rc = vhost->sock_unregister(path);
 
 	vio_ctl_lock();
 	if (r->vm_running) /* only if the library skipped destroy_device */
@@ -212,8 +220,8 @@ int vio_relay_remove_socket(unsigned id, char *err, size_t errlen)
 	r->busy = false;
 	vio_ctl_unlock();
 	if (rc)
-		VIO_LOG(WARNING, "relay %u: unregistering %s reported an error", id, path);
-	VIO_LOG(DEBUG, "relay %u: socket %s removed", id, path);
+		VIO_RLOG(WARNING, id, "unregistering %s reported an error", path);
+	VIO_RLOG(DEBUG, id, "socket %s removed", path);
 	return 0;
 }
 
@@ -247,13 +255,15 @@ static void rearm(struct vio_relay *r)
 	snprintf(path, sizeof(path), "%s", r->sock_path);
 	vio_ctl_unlock();
 
-	vio_vhost_unregister(path);
-	rc = vio_vhost_register(path, err, sizeof(err));
+	vhost->sock_unregister(path);
+	rc = vhost->sock_register(path, err, sizeof(err));
 
 	vio_ctl_lock();
 	if (rc) {
-		VIO_LOG(ERR, "relay %u: socket %s cannot be registered again: %s (add it "
-			"again through port control)", r->id, path, err);
+		VIO_RLOG(ERR, r->id,
+			 "socket %s cannot be registered again: %s (add it "
+			 "again through port control)",
+			 path, err);
 		if (r->vm_running)
 			vio_relay_vm_down(r);
 		set_path(r, "");
@@ -264,10 +274,23 @@ static void rearm(struct vio_relay *r)
 	vio_ctl_unlock();
 }
 
-void vio_relay_sock_housekeep(struct vio_relay *r, uint64_t now)
+void vio_relay_sockets_housekeep(void)
 {
-	uint64_t due = __atomic_load_n(&r->rearm_ns, __ATOMIC_RELAXED);
+	uint64_t now = vio_monotonic_ns();
 
-	if (due && due <= now)
-		rearm(r);
+	for (unsigned i = 0; i < vio_max_relays(); i++) {
+		struct vio_relay *r = vio_relay_get(i);
+		uint64_t due = __atomic_load_n(&r->rearm_ns, __ATOMIC_RELAXED);
+
+		if (due && due <= now)
+			rearm(r);
+	}
+}
+
+void vio_relay_sockets_fini(void)
+{
+	char err[VIO_ERR_MAX];
+
+	for (unsigned i = 0; i < vio_max_relays(); i++)
+		vio_relay_remove_socket(i, err, sizeof(err)); /* -ENOENT: it has none */
 }

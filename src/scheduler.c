@@ -1,4 +1,4 @@
-/* Worker selection: see sched.h. */
+/* Worker selection: see scheduler.h. */
 #include "scheduler.h"
 
 #include <stdbool.h>

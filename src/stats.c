@@ -13,6 +13,10 @@
 #include "vf_bond.h"
 #include "worker.h"
 
+/* The 64-bit counters in the log lines: one, and packets/bytes. */
+#define CNT "%" PRIu64
+#define PAIR CNT "/" CNT
+
 static void count_pool(struct rte_mempool *mp, void *arg)
 {
 	(void)mp;
@@ -103,15 +107,15 @@ static void log_bond(const struct vio_relay *r)
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < r->bond.n && used < sizeof(buf); i++) {
+		bool active =
+			r->port_started && vio_bond_member_active(r->port_id, r->member_port[i]);
 		struct vio_vf_link l;
 		int k;
 
 		vio_vf_link_get(r->member_port[i], &l);
 		k = snprintf(buf + used, sizeof(buf) - used, " member=%s/%s%s%s",
-			     r->bond.member[i].name,
-			     l.state > 0 ? "up" : l.state == 0 ? "down" : "unknown",
-			     r->port_started && vio_bond_member_active(r->port_id, r->member_port[i])
-				     ? "/active" : "",
+			     r->bond.member[i].name, vio_vf_link_name(l.state),
+			     active ? "/active" : "",
 			     primary == r->member_port[i] ? "/primary" : "");
 		if (k < 0)
 			break;
@@ -158,22 +162,25 @@ void vio_stats_log_all(void)
 		if (!r->has_vf && !r->vm_running && !s[0].rx_pkts && !s[1].rx_pkts)
 			continue; /* an idle socket: nothing to say */
 		/* One parseable line per relay: key=value pairs. */
-		VIO_LOG(NOTICE, "relay %u: vf=%s vm=%s link=%s link_changes=%lu pool_free=%u/%u "
-			"vf_to_vm.rx=%lu/%lu vf_to_vm.tx=%lu/%lu vf_to_vm.drop_full=%lu/%lu "
-			"vf_to_vm.drop_nc=%lu/%lu vm_to_vf.rx=%lu/%lu vm_to_vf.tx=%lu/%lu "
-			"vm_to_vf.drop_full=%lu/%lu vm_to_vf.drop_nc=%lu/%lu "
-			"vf_to_vm.drop_long=%lu/%lu vm_to_vf.drop_long=%lu/%lu vf.rx_errors=%lu "
-			"vf.rx_missed=%lu vf_to_vm.busy_cycles=%" PRIu64 " vf_to_vm.busy_polls=%" PRIu64
-			" vm_to_vf.busy_cycles=%" PRIu64 " vm_to_vf.busy_polls=%" PRIu64,
-			i, r->has_vf ? r->vf.name : "none", r->vm_running ? "connected" : "none",
-			link.state > 0 ? "up" : link.state == 0 ? "down" : "unknown", link.changes,
-			r->pool ? rte_mempool_avail_count(r->pool) : 0, r->pool ? r->pool->size : 0,
-			s[0].rx_pkts, s[0].rx_bytes, s[0].tx_pkts, s[0].tx_bytes, s[0].full_pkts,
-			s[0].full_bytes, s[0].nc_pkts, s[0].nc_bytes, s[1].rx_pkts, s[1].rx_bytes,
-			s[1].tx_pkts, s[1].tx_bytes, s[1].full_pkts, s[1].full_bytes, s[1].nc_pkts,
-			s[1].nc_bytes, s[0].long_pkts, s[0].long_bytes, s[1].long_pkts, s[1].long_bytes,
-			vf.rx_errors, vf.rx_missed, s[0].busy_cycles, s[0].busy_polls, s[1].busy_cycles,
-			s[1].busy_polls);
+		VIO_RLOG(NOTICE, i,
+			 "vf=%s vm=%s link=%s link_changes=" CNT " pool_free=%u/%u "
+			 "vf_to_vm.rx=" PAIR " vf_to_vm.tx=" PAIR " vf_to_vm.drop_full=" PAIR
+			 " vf_to_vm.drop_nc=" PAIR " vm_to_vf.rx=" PAIR " vm_to_vf.tx=" PAIR
+			 " vm_to_vf.drop_full=" PAIR " vm_to_vf.drop_nc=" PAIR
+			 " vf_to_vm.drop_long=" PAIR " vm_to_vf.drop_long=" PAIR
+			 " vf.rx_errors=" CNT " vf.rx_missed=" CNT " vf_to_vm.busy_cycles=" CNT
+			 " vf_to_vm.busy_polls=" CNT " vm_to_vf.busy_cycles=" CNT
+			 " vm_to_vf.busy_polls=" CNT,
+			 r->has_vf ? r->vf.name : "none", r->vm_running ? "connected" : "none",
+			 vio_vf_link_name(link.state), link.changes,
+			 r->pool ? rte_mempool_avail_count(r->pool) : 0,
+			 r->pool ? r->pool->size : 0, s[0].rx_pkts, s[0].rx_bytes, s[0].tx_pkts,
+			 s[0].tx_bytes, s[0].full_pkts, s[0].full_bytes, s[0].nc_pkts,
+			 s[0].nc_bytes, s[1].rx_pkts, s[1].rx_bytes, s[1].tx_pkts, s[1].tx_bytes,
+			 s[1].full_pkts, s[1].full_bytes, s[1].nc_pkts, s[1].nc_bytes,
+			 s[0].long_pkts, s[0].long_bytes, s[1].long_pkts, s[1].long_bytes,
+			 vf.rx_errors, vf.rx_missed, s[0].busy_cycles, s[0].busy_polls,
+			 s[1].busy_cycles, s[1].busy_polls);
 		if (r->has_vf && r->vf.is_bond)
 			log_bond(r);
 		log_rings(r);

@@ -168,9 +168,7 @@ static int cmd_relay(const char *cmd, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_string(d, "vf_devargs", r.has_vf ? r.vf.devargs : "");
 	rte_tel_data_add_dict_int(d, "vf_port", r.vf_port);
 	rte_tel_data_add_dict_int(d, "vf_started", r.vf_started);
-	rte_tel_data_add_dict_string(d, "link", r.vf_link > 0    ? "up"
-						: r.vf_link == 0 ? "down"
-								 : "unknown");
+	rte_tel_data_add_dict_string(d, "link", vio_vf_link_name(r.vf_link));
 	rte_tel_data_add_dict_u64(d, "link_speed_mbps", r.vf_speed);
 	rte_tel_data_add_dict_u64(d, "link_changes", r.vf_link_changes);
 	rte_tel_data_add_dict_u64(d, "vf_rx_errors", r.vf_rx_errors);

@@ -1,5 +1,5 @@
 /* Bonded VFs, the DPDK side: see vf_bond.h. */
-#define VIO_LOG_MODULE "vf"
+#define VIO_LOG_MODULE "vf_bond"
 #include "vf_bond.h"
 
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <rte_eth_bond.h>
 #include <rte_ethdev.h>
 
+#include "ctl_lock.h"
 #include "log.h"
 #include "vf_port.h"
 
@@ -22,6 +23,7 @@ int vio_bond_attach(const struct vio_bond *b, int numa, uint16_t *bond_port,
 	uint16_t port;
 	int rc;
 
+	VIO_ASSERT_CTL_HELD();
 	snprintf(name, sizeof(name), DPDK_PREFIX "%s", b->name);
 	if (rte_eth_dev_get_port_by_name(name, &port) == 0) {
 		snprintf(err, errlen, "bond %s exists already (port %u)", b->name, port);
@@ -79,6 +81,7 @@ void vio_bond_detach(uint16_t bond_port, const uint16_t *members, unsigned n)
 	char name[RTE_ETH_NAME_MAX_LEN];
 	int rc;
 
+	VIO_ASSERT_CTL_HELD();
 	name[0] = '\0';
 	rte_eth_dev_get_name_by_port(bond_port, name);
 	/* close stops the members and takes them out of the bond; the vdev
@@ -93,8 +96,10 @@ void vio_bond_detach(uint16_t bond_port, const uint16_t *members, unsigned n)
 
 int vio_bond_primary(uint16_t bond_port)
 {
-	int mode = rte_eth_bond_mode_get(bond_port);
+	int mode;
 
+	VIO_ASSERT_CTL_HELD();
+	mode = rte_eth_bond_mode_get(bond_port);
 	if (mode != BONDING_MODE_ACTIVE_BACKUP && mode != BONDING_MODE_TLB)
 		return -1;
 	return rte_eth_bond_primary_get(bond_port);
@@ -103,8 +108,10 @@ int vio_bond_primary(uint16_t bond_port)
 bool vio_bond_member_active(uint16_t bond_port, uint16_t member)
 {
 	uint16_t active[RTE_MAX_ETHPORTS];
-	int n = rte_eth_bond_active_slaves_get(bond_port, active, RTE_MAX_ETHPORTS);
+	int n;
 
+	VIO_ASSERT_CTL_HELD();
+	n = rte_eth_bond_active_slaves_get(bond_port, active, RTE_MAX_ETHPORTS);
 	for (int i = 0; i < n; i++)
 		if (active[i] == member)
 			return true;
@@ -129,9 +136,11 @@ void vio_bond_link_get(const uint16_t *members, unsigned n, struct vio_vf_link *
 void vio_bond_follow_links(uint16_t bond_port, const uint16_t *members, unsigned n,
 			   const char *name)
 {
-	int primary = vio_bond_primary(bond_port);
+	int primary;
 	struct vio_vf_link l;
 
+	VIO_ASSERT_CTL_HELD();
+	primary = vio_bond_primary(bond_port);
 	if (primary < 0)
 		return;
 	vio_vf_link_get((uint16_t)primary, &l);

@@ -1,7 +1,8 @@
 /* Bonded VFs, the DPDK side: a relay's VF port that is a bond (DPDK's
  * bonding PMD) of member ports, each a hot-plugged VF or virtual device.
  * The bond port is then configured, started and stopped like any VF port
- * (vf_port.c); the bonding PMD configures and starts its members. */
+ * (vf_port.c); the bonding PMD configures and starts its members.  All but
+ * vio_bond_link_get are [ctl]: the control lock held (asserted). */
 #ifndef VIO_VF_BOND_H
 #define VIO_VF_BOND_H
 

@@ -1,5 +1,5 @@
 /* VF port events: see vf_events.h. */
-#define VIO_LOG_MODULE "vf"
+#define VIO_LOG_MODULE "vf_events"
 #include "vf_events.h"
 
 #include <errno.h>
@@ -10,8 +10,8 @@
 #include <rte_alarm.h>
 #include <rte_ethdev.h>
 
+#include "ctl_lock.h"
 #include "log.h"
-#include "relay.h"
 
 #define RETRY_US 10000   /* the control lock was busy: try again in 10 ms */
 
@@ -27,10 +27,16 @@ struct port_watch {
 };
 
 static struct port_watch watch[RTE_MAX_ETHPORTS];
+static const struct vio_vf_event_handlers *handlers;
 
-static const char *state_name(int s)
+void vio_vf_events_handlers(const struct vio_vf_event_handlers *h)
 {
-	return s > 0 ? "up" : s == 0 ? "down" : "unknown";
+	handlers = h;
+}
+
+const char *vio_vf_link_name(int state)
+{
+	return state > 0 ? "up" : state == 0 ? "down" : "unknown";
 }
 
 /* Store the link as read now; true when it differs from what we knew. */
@@ -57,11 +63,10 @@ static void log_link(uint16_t port)
 
 	/* A flapping link must not flood the log: at most 10 lines a second. */
 	if (s > 0 && speed)
-		VIO_LOG_RL(NOTICE, 100, "relay %u: VF port %u link up, %u Mb/s", w->relay_id,
-			   port, speed);
+		VIO_RLOG_RL(NOTICE, 100, w->relay_id, "VF port %u link up, %u Mb/s", port, speed);
 	else
-		VIO_LOG_RL(NOTICE, 100, "relay %u: VF port %u link %s", w->relay_id, port,
-			   state_name(s));
+		VIO_RLOG_RL(NOTICE, 100, w->relay_id, "VF port %u link %s", port,
+			    vio_vf_link_name(s));
 }
 
 /* Removal and reset touch the relay: they run on the control path from an
@@ -80,9 +85,9 @@ static void run_deferred(void *arg)
 	if (!vio_ctl_trylock())
 		goto later;
 	ev = __atomic_exchange_n(&pending[port], 0, __ATOMIC_ACQ_REL);
-	if (ev && __atomic_load_n(&w->watched, __ATOMIC_RELAXED))
-		rc = vio_relay_vf_event(w->relay_id, port, ev & PENDING_RMV ? VIO_VF_EV_REMOVED
-									     : VIO_VF_EV_RESET);
+	if (ev && handlers && __atomic_load_n(&w->watched, __ATOMIC_RELAXED))
+		rc = handlers->event(w->relay_id, port,
+				     ev & PENDING_RMV ? VIO_VF_EV_REMOVED : VIO_VF_EV_RESET);
 	if (rc == -EAGAIN)
 		__atomic_fetch_or(&pending[port], ev, __ATOMIC_ACQ_REL);
 	vio_ctl_unlock();
@@ -121,7 +126,8 @@ static void poll_links(void *arg)
 			if (watch[p].watched && watch[p].live &&
 			    rte_eth_link_get_nowait(p, &l) == 0 && store_link(p, &l))
 				log_link(p);
-		vio_relays_follow_bonds();
+		if (handlers)
+			handlers->links_polled();
 		vio_ctl_unlock();
 	}
 	if (__atomic_load_n(&polling, __ATOMIC_ACQUIRE) &&
@@ -157,13 +163,12 @@ static int on_event(uint16_t port, enum rte_eth_event_type type, void *arg, void
 			log_link(port);
 		break;
 	case RTE_ETH_EVENT_INTR_RMV:
-		VIO_LOG(WARNING, "relay %u: VF port %u was removed by its driver",
-			watch[port].relay_id, port);
+		VIO_RLOG(WARNING, watch[port].relay_id, "VF port %u was removed by its driver",
+			 port);
 		defer(port, PENDING_RMV);
 		break;
 	case RTE_ETH_EVENT_INTR_RESET:
-		VIO_LOG(WARNING, "relay %u: VF port %u asks for a reset", watch[port].relay_id,
-			port);
+		VIO_RLOG(WARNING, watch[port].relay_id, "VF port %u asks for a reset", port);
 		defer(port, PENDING_RESET);
 		break;
 	default:
@@ -180,6 +185,7 @@ int vio_vf_events_register(uint16_t port, unsigned relay_id)
 	struct port_watch *w;
 	int rc = 0;
 
+	VIO_ASSERT_CTL_HELD();
 	if (port >= RTE_MAX_ETHPORTS)
 		return -EINVAL;
 	w = &watch[port];
@@ -200,6 +206,7 @@ int vio_vf_events_register(uint16_t port, unsigned relay_id)
 
 void vio_vf_events_unregister(uint16_t port)
 {
+	VIO_ASSERT_CTL_HELD();
 	if (port >= RTE_MAX_ETHPORTS)
 		return;
 	__atomic_store_n(&watch[port].watched, false, __ATOMIC_RELEASE);
@@ -211,6 +218,7 @@ void vio_vf_link_watch(uint16_t port, bool live)
 {
 	struct rte_eth_link l;
 
+	VIO_ASSERT_CTL_HELD();
 	if (port >= RTE_MAX_ETHPORTS)
 		return;
 	__atomic_store_n(&watch[port].live, live, __ATOMIC_RELEASE);

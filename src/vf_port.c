@@ -14,8 +14,8 @@
 #include <rte_memory.h>
 #include <rte_mempool.h>
 
+#include "ctl_lock.h"
 #include "log.h"
-#include "relay.h"
 
 #define RX_DESC 512
 #define TX_DESC 512
@@ -29,6 +29,7 @@ int vio_vf_attach(const struct vio_vf_dev *dev, uint16_t *port_id, char *err, si
 	uint16_t port;
 	int rc;
 
+	VIO_ASSERT_CTL_HELD();
 	if (rte_eth_dev_get_port_by_name(dev->name, &port) == 0) {
 		snprintf(err, errlen, "device %s is already attached (port %u)", dev->name, port);
 		return -EBUSY;
@@ -101,12 +102,15 @@ struct rte_mempool *vio_vf_pool_create(unsigned relay_id, int numa, bool jumbo, 
 
 	static unsigned generation; /* [ctl] names stay unique across moves */
 
+	VIO_ASSERT_CTL_HELD();
 	snprintf(name, sizeof(name), "vio_relay%u_%u", relay_id, generation++);
 	(void)jumbo; /* jumbo frames are chained 2 KiB buffers */
 	mp = vio_mbuf_pool_create(name, n, POOL_CACHE, numa);
 	if (!mp && numa >= 0 && fallback) {
-		VIO_LOG(WARNING, "relay %u: no memory for buffers on NUMA node %d, using any "
-			"node", relay_id, numa);
+		VIO_RLOG(WARNING, relay_id,
+			 "no memory for buffers on NUMA node %d, using any "
+			 "node",
+			 numa);
 		mp = vio_mbuf_pool_create(name, n, POOL_CACHE, -1);
 	}
 	return mp;
@@ -147,6 +151,7 @@ int vio_vf_configure(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts
 	unsigned socket = numa < 0 ? (unsigned)SOCKET_ID_ANY : (unsigned)numa;
 	int rc;
 
+	VIO_ASSERT_CTL_HELD();
 	rc = rte_eth_dev_info_get(port, &info);
 	if (rc) {
 		snprintf(err, errlen, "cannot read device info of port %u: %s", port,
@@ -165,8 +170,8 @@ int vio_vf_configure(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts
 			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	}
 	if (mtu > max_mtu(&info)) {
-		VIO_LOG(WARNING, "relay %u: port %u supports MTU %u at most (wanted %u)",
-			o->relay_id, port, max_mtu(&info), mtu);
+		VIO_RLOG(WARNING, o->relay_id, "port %u supports MTU %u at most (wanted %u)", port,
+			 max_mtu(&info), mtu);
 		mtu = max_mtu(&info);
 	}
 	conf.rxmode.mtu = mtu;
@@ -206,21 +211,22 @@ int vio_vf_configure(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts
 	}
 	rc = o->bond ? 0 : rte_eth_dev_set_mtu(port, mtu);
 	if (rc && rc != -ENOTSUP)
-		VIO_LOG(WARNING, "relay %u: cannot set MTU %u on port %u: %s", o->relay_id, mtu,
-			port, strerror(-rc));
+		VIO_RLOG(WARNING, o->relay_id, "cannot set MTU %u on port %u: %s", mtu, port,
+			 strerror(-rc));
 	return 0;
 }
 
 int vio_vf_reset(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts *o, char *err,
 		 size_t errlen)
 {
-	int rc = rte_eth_dev_reset(port);
+	int rc;
 
+	VIO_ASSERT_CTL_HELD();
+	rc = rte_eth_dev_reset(port);
 	if (rc == -ENOTSUP) {
 		/* No reset in this driver: a stop and a new configuration is
 		 * what it can do. */
-		VIO_LOG(INFO, "relay %u: port %u has no reset: reconfiguring it", o->relay_id,
-			port);
+		VIO_RLOG(INFO, o->relay_id, "port %u has no reset: reconfiguring it", port);
 		vio_vf_stop(port);
 		rc = 0;
 	}
@@ -233,8 +239,10 @@ int vio_vf_reset(uint16_t port, struct rte_mempool *pool, struct vio_vf_opts *o,
 
 int vio_vf_start(uint16_t port)
 {
-	int rc = rte_eth_dev_start(port);
+	int rc;
 
+	VIO_ASSERT_CTL_HELD();
+	rc = rte_eth_dev_start(port);
 	if (rc)
 		return rc;
 	/* The guest's MAC is not the VF's: accept everything the VF gets. */
@@ -247,8 +255,10 @@ int vio_vf_start(uint16_t port)
 
 void vio_vf_stop(uint16_t port)
 {
-	int rc = rte_eth_dev_stop(port);
+	int rc;
 
+	VIO_ASSERT_CTL_HELD();
+	rc = rte_eth_dev_stop(port);
 	if (rc)
 		VIO_LOG(WARNING, "port %u: stop failed: %s", port, strerror(-rc));
 }
@@ -258,6 +268,7 @@ void vio_vf_detach(uint16_t port)
 	struct rte_eth_dev_info info;
 	struct rte_device *dev = NULL;
 
+	VIO_ASSERT_CTL_HELD();
 	/* Capture the device before close: info calls fail after it. */
 	if (rte_eth_dev_info_get(port, &info) == 0)
 		dev = info.device;

@@ -1,5 +1,9 @@
 /* The VF side of a relay: a DPDK ethdev port hot-plugged at run time from a
- * PCI address or a virtual device string, configured with one queue pair. */
+ * PCI address or a virtual device string, configured with one queue pair.
+ * Attaching, configuring, starting, stopping, resetting and detaching a port
+ * and creating a relay's pool are control operations: [ctl], the control
+ * lock held (asserted, ctl_lock.h).  int-returning ones: 0 or a negative
+ * errno (with a message in err where they take one). */
 #ifndef VIO_VF_PORT_H
 #define VIO_VF_PORT_H
 
@@ -8,6 +12,10 @@
 #include <stdint.h>
 
 #include "parse.h"
+
+/* The most packets one poll takes from a VF port or a guest's ring (the
+ * datapath's burst; a relay's buffer pool has room for those it holds). */
+#define VIO_BURST 32
 
 struct rte_mempool;
 

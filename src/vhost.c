@@ -84,22 +84,28 @@ static int on_new_connection(int vid)
 	if (!r)
 		return -1;
 	if (cfg->vhost_client && !peer_allowed(path, why, sizeof(why))) {
-		VIO_LOG_RL(WARNING, 1000, "relay %u: refusing the connection to %s: %s; "
-			   "trying again in %u ms", r->id, path, why, REARM_MS);
+		VIO_RLOG_RL(WARNING, 1000, r->id,
+			    "refusing the connection to %s: %s; "
+			    "trying again in %u ms",
+			    path, why, REARM_MS);
 		vio_relay_rearm_later(r, REARM_MS);
 		return -1;
 	}
 	/* One connection per socket: the library closes a connection whose
 	 * new_connection fails. */
 	if (vio_relay_conn_claim(r, vid, &other)) {
-		VIO_LOG_RL(WARNING, 1000, "relay %u: refusing a second connection on %s "
-			   "(vhost device %d is connected)", r->id, path, other);
+		VIO_RLOG_RL(WARNING, 1000, r->id,
+			    "refusing a second connection on %s "
+			    "(vhost device %d is connected)",
+			    path, other);
 		return -1;
 	}
 	if (other >= 0)
-		VIO_LOG(INFO, "relay %u: vhost device %d is not running: the new connection "
-			"(%d) takes the socket", r->id, other, vid);
-	VIO_LOG(INFO, "relay %u: vhost-user connection on %s", r->id, path);
+		VIO_RLOG(INFO, r->id,
+			 "vhost device %d is not running: the new connection "
+			 "(%d) takes the socket",
+			 other, vid);
+	VIO_RLOG(INFO, r->id, "vhost-user connection on %s", path);
 	return 0;
 }
 
@@ -108,7 +114,7 @@ static void on_destroy_connection(int vid)
 	struct vio_relay *r = relay_of(vid);
 
 	if (r && vio_relay_conn_release(r, vid))
-		VIO_LOG(INFO, "relay %u: vhost-user connection closed", r->id);
+		VIO_RLOG(INFO, r->id, "vhost-user connection closed");
 }
 
 static int on_vring_state_changed(int vid, uint16_t vring, int enable)
@@ -118,8 +124,10 @@ static int on_vring_state_changed(int vid, uint16_t vring, int enable)
 	if (!r || __atomic_load_n(&r->conn_vid, __ATOMIC_ACQUIRE) != vid)
 		return 0;
 	if (vring >= VIO_MAX_VRINGS) {
-		VIO_LOG_RL(WARNING, 1000, "relay %u: guest ring %u ignored (at most %u queue "
-			   "pairs are served)", r->id, vring, VIO_MAX_VRINGS / 2);
+		VIO_RLOG_RL(WARNING, 1000, r->id,
+			    "guest ring %u ignored (at most %u queue "
+			    "pairs are served)",
+			    vring, VIO_MAX_VRINGS / 2);
 		return 0;
 	}
 	if (enable)
@@ -137,17 +145,20 @@ static int on_new_device(int vid)
 	if (!r)
 		return -1;
 	if (rte_vhost_get_vring_num(vid) > VIO_MAX_VRINGS)
-		VIO_LOG(WARNING, "relay %u: the VM has %u queue pairs: the first %u are served, "
-			"the guest should not enable more (ethtool -L)", r->id,
-			rte_vhost_get_vring_num(vid) / 2, VIO_MAX_VRINGS / 2);
+		VIO_RLOG(WARNING, r->id,
+			 "the VM has %u queue pairs: the first %u are served, "
+			 "the guest should not enable more (ethtool -L)",
+			 rte_vhost_get_vring_num(vid) / 2, VIO_MAX_VRINGS / 2);
 	/* Guests need no kicks from us to be served: we poll. */
 	for (uint16_t q = 0; q < rte_vhost_get_vring_num(vid); q++)
 		rte_vhost_enable_guest_notification(vid, q, 0);
 	/* A new connection may be taking the socket: only the relay's
 	 * connection starts, and from here no other takes it over. */
 	if (!vio_relay_dev_claim(r, vid)) {
-		VIO_LOG(WARNING, "relay %u: vhost device %d refused: another connection has the "
-			"socket", r->id, vid);
+		VIO_RLOG(WARNING, r->id,
+			 "vhost device %d refused: another connection has the "
+			 "socket",
+			 vid);
 		return -1;
 	}
 	vio_ctl_lock();
@@ -179,7 +190,7 @@ static const struct rte_vhost_device_ops ops = {
 	.destroy_connection = on_destroy_connection,
 };
 
-int vio_vhost_init(const struct vio_config *c)
+void vio_vhost_init(const struct vio_config *c)
 {
 	cfg = c;
 	/* Offer only what the relay completes.  Checksums: the VF, or the
@@ -220,7 +231,6 @@ int vio_vhost_init(const struct vio_config *c)
 			VIO_LOG(WARNING, "socket group %s does not exist: sockets keep the "
 				"daemon's group", c->socket_group);
 	}
-	return 0;
 }
 
 int vio_vhost_socket_dir(char *err, size_t errlen)
@@ -257,6 +267,7 @@ int vio_vhost_register(const char *path, char *err, size_t errlen)
 	char sub[VIO_ERR_MAX];
 	int rc;
 
+	VIO_ASSERT_CTL_NOT_HELD();
 	if (cfg->vhost_client) {
 		flags |= RTE_VHOST_USER_CLIENT; /* reconnects by default */
 	} else {
@@ -300,7 +311,10 @@ int vio_vhost_register(const char *path, char *err, size_t errlen)
 
 int vio_vhost_unregister(const char *path)
 {
-	int rc = rte_vhost_driver_unregister(path);
+	int rc;
+
+	VIO_ASSERT_CTL_NOT_HELD();
+	rc = rte_vhost_driver_unregister(path);
 
 	if (!cfg->vhost_client)
 		unlink(path); /* the library leaves the file behind */

@@ -105,15 +105,18 @@ bool vio_worker_cpu_valid(unsigned cpu)
  * else would wake it.  Edge-triggered, never read (see notify.c). */
 static int wake_init(struct worker *w)
 {
+	int rc;
+
 	w->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (w->wakefd < 0)
-		return -1;
+		return -errno;
 	memset(&w->wake_ev, 0, sizeof(w->wake_ev));
 	w->wake_ev.epdata.event = EPOLLIN | EPOLLET;
 	if (rte_epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wakefd, &w->wake_ev)) {
+		rc = -errno; /* epoll_ctl's */
 		close(w->wakefd);
 		w->wakefd = -1;
-		return -1;
+		return rc;
 	}
 	return 0;
 }
@@ -430,6 +433,7 @@ int vio_worker_list(struct vio_relay_dir *d)
 	struct worker *w;
 	int rc;
 
+	VIO_ASSERT_CTL_HELD();
 	if (d->listed)
 		return 0;
 	if (d->cpu < 0) {
@@ -474,6 +478,7 @@ int vio_worker_unlist(struct vio_relay_dir *d)
 	struct worker *w;
 	int rc;
 
+	VIO_ASSERT_CTL_HELD();
 	if (!d->listed)
 		return 0;
 	w = worker_by_cpu((unsigned)d->cpu);
@@ -491,6 +496,7 @@ int vio_workers_sync(unsigned timeout_ms)
 {
 	uint64_t token, deadline;
 
+	VIO_ASSERT_CTL_HELD();
 	if (!qsv)
 		return 0;
 	token = rte_rcu_qsbr_start(qsv);

@@ -1,43 +1,36 @@
 /* virtioforwarder_config: the relay to worker CPU map from the config
  * service, printed in protobuf text format. */
-#include <getopt.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "client.h"
 #include "pb_text.h"
 #include "virtioforwarder.pb-c.h"
 
 #define PROG "virtioforwarder_config"
 
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: " PROG " [--config-ep=EP]  (default " VIO_DEFAULT_EP_DIR "config)\n"
+		   "exit: 0 ok, 1 error reply, 2 bad usage, 3 no reply\n");
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config-ep", required_argument, NULL, 'e'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	Virtioforwarder__ConfigRequest req = VIRTIOFORWARDER__CONFIG_REQUEST__INIT;
 	Virtioforwarder__ConfigResponse *resp;
 	const char *ep = VIO_DEFAULT_EP_DIR "config";
-	int c, rc;
+	const struct vio_cli_opt opts[] = {
+		{"config-ep", required_argument, 'e', &ep},
+		{NULL, 0, 0, NULL},
+	};
+	/* bad usage: getopt's message or the operand named, no usage */
+	const struct vio_cli cli = {
+		.prog = PROG, .usage = usage, .opts = opts, .terse = true, .name_extra = true};
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'e':
-			ep = optarg;
-			break;
-		case 'h':
-			printf("usage: " PROG " [--config-ep=EP]  (default " VIO_DEFAULT_EP_DIR
-			       "config)\nexit: 0 ok, 1 error reply, 2 bad usage, 3 no reply\n");
-			return VIO_EXIT_OK;
-		default:
-			return VIO_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-		return VIO_EXIT_USAGE;
-	}
+	while (vio_cli_next(&cli, argc, argv) != -1)
+		; /* its one option is a string */
 	resp = (Virtioforwarder__ConfigResponse *)vio_call(
 		PROG, ep, &req.base, &virtioforwarder__config_response__descriptor,
 		VIO_REPLY_TIMEOUT_MS);

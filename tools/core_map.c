@@ -31,6 +31,32 @@ int vio_get_workers(const char *prog, const char *sched_ep, unsigned *cpus, unsi
 	return 0;
 }
 
+int vio_move_relays(const char *prog, const char *sched_ep,
+		    Virtioforwarder__CoreSchedRequest__RelayCPU **map, size_t n, char *why,
+		    size_t len)
+{
+	Virtioforwarder__CoreSchedRequest req = VIRTIOFORWARDER__CORE_SCHED_REQUEST__INIT;
+	Virtioforwarder__CoreSchedResponse *resp;
+	int rc = VIO_EXIT_OK;
+
+	req.op = VIRTIOFORWARDER__CORE_SCHED_REQUEST__OP__UPDATE;
+	req.n_relay_cpu_map = n;
+	req.relay_cpu_map = map;
+	resp = (Virtioforwarder__CoreSchedResponse *)vio_call(
+		prog, sched_ep, &req.base, &virtioforwarder__core_sched_response__descriptor,
+		VIO_REPLY_TIMEOUT_MS);
+	if (!resp)
+		return VIO_EXIT_NO_REPLY;
+	if (resp->status != VIRTIOFORWARDER__CORE_SCHED_RESPONSE__STATUS__OK) {
+		snprintf(why, len, "%s (%s)",
+			 resp->error_code_source ? resp->error_code_source : "no reason given",
+			 resp->has_error_code ? strerror(resp->error_code) : "no error code");
+		rc = VIO_EXIT_ERROR_REPLY;
+	}
+	protobuf_c_message_free_unpacked(&resp->base, NULL);
+	return rc;
+}
+
 Virtioforwarder__StatsResponse *vio_get_relays(const char *prog, const char *stats_ep,
 					       unsigned delay_ms)
 {

@@ -3,11 +3,10 @@
  *   virtioforwarder_core_pinner [--print-core-map]
  *   virtioforwarder_core_pinner --virtio-cpu=N:C1,C2 [...]
  * C1 serves VF->VM, C2 VM->VF, as in VIRTIOFWD_CPU_PINS. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "cli.h"
 #include "client.h"
 #include "core_map.h"
 #include "parse.h"
@@ -47,28 +46,25 @@ static int print_map(const char *stats_ep, const char *sched_ep, const char *tit
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"virtio-cpu", required_argument, NULL, 'c'},
-		{"print-core-map", no_argument, NULL, 'p'},
-		{"stats-ep", required_argument, NULL, 's'},
-		{"sched-ep", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	struct vio_core_map_eps ep = VIO_CORE_MAP_EPS;
+	const struct vio_cli_opt opts[] = {
+		{"virtio-cpu", required_argument, 'c', NULL},
+		{"print-core-map", no_argument, 'p', NULL},
+		VIO_CORE_MAP_EP_OPTS(ep),
+		{NULL, 0, 0, NULL},
 	};
-	Virtioforwarder__CoreSchedRequest req = VIRTIOFORWARDER__CORE_SCHED_REQUEST__INIT;
-	Virtioforwarder__CoreSchedResponse *resp;
-	const char *stats_ep = VIO_DEFAULT_EP_DIR "stats";
-	const char *sched_ep = VIO_DEFAULT_EP_DIR "core_sched";
+	const struct vio_cli cli = {.prog = PROG, .usage = usage, .opts = opts};
 	RelayCPU moves[MAX_MOVES], *ptrs[MAX_MOVES];
-	char err[200];
+	size_t n_moves = 0;
+	char err[200], why[600];
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = vio_cli_next(&cli, argc, argv)) != -1) {
 		switch (c) {
 		case 'c': {
 			struct vio_pin pin;
 
-			if (req.n_relay_cpu_map == MAX_MOVES) {
+			if (n_moves == MAX_MOVES) {
 				fprintf(stderr, PROG ": too many --virtio-cpu\n");
 				return VIO_EXIT_USAGE;
 			}
@@ -77,57 +73,31 @@ int main(int argc, char **argv)
 					"--virtio-cpu=N:C1,C2)\n", optarg, err);
 				return VIO_EXIT_USAGE;
 			}
-			virtioforwarder__core_sched_request__relay_cpu__init(&moves[req.n_relay_cpu_map]);
-			moves[req.n_relay_cpu_map].relay_number = (int32_t)pin.relay;
-			moves[req.n_relay_cpu_map].vf2virtio_cpu = (int32_t)pin.cpu_vf_to_vm;
-			moves[req.n_relay_cpu_map].virtio2vf_cpu = (int32_t)pin.cpu_vm_to_vf;
-			ptrs[req.n_relay_cpu_map] = &moves[req.n_relay_cpu_map];
-			req.n_relay_cpu_map++;
+			virtioforwarder__core_sched_request__relay_cpu__init(&moves[n_moves]);
+			moves[n_moves].relay_number = (int32_t)pin.relay;
+			moves[n_moves].vf2virtio_cpu = (int32_t)pin.cpu_vf_to_vm;
+			moves[n_moves].virtio2vf_cpu = (int32_t)pin.cpu_vm_to_vf;
+			ptrs[n_moves] = &moves[n_moves];
+			n_moves++;
 			break;
 		}
 		case 'p':
 			break;
-		case 's':
-			stats_ep = optarg;
-			break;
-		case 'S':
-			sched_ep = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return VIO_EXIT_OK;
-		default:
-			usage(stderr);
-			return VIO_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		usage(stderr);
-		return VIO_EXIT_USAGE;
-	}
-	if (req.n_relay_cpu_map == 0)
-		return print_map(stats_ep, sched_ep, "Worker cores affinities:");
+	if (n_moves == 0)
+		return print_map(ep.stats, ep.sched, "Worker cores affinities:");
 
-	for (size_t i = 0; i < req.n_relay_cpu_map; i++)
+	for (size_t i = 0; i < n_moves; i++)
 		printf("Setting relay %d=%d,%d\n", moves[i].relay_number, moves[i].vf2virtio_cpu,
 		       moves[i].virtio2vf_cpu);
-	req.op = VIRTIOFORWARDER__CORE_SCHED_REQUEST__OP__UPDATE;
-	req.relay_cpu_map = ptrs;
-	resp = (Virtioforwarder__CoreSchedResponse *)vio_call(
-		PROG, sched_ep, &req.base, &virtioforwarder__core_sched_response__descriptor,
-		VIO_REPLY_TIMEOUT_MS);
-	if (!resp)
-		return VIO_EXIT_NO_REPLY;
-	if (resp->status != VIRTIOFORWARDER__CORE_SCHED_RESPONSE__STATUS__OK) {
+	rc = vio_move_relays(PROG, ep.sched, ptrs, n_moves, why, sizeof(why));
+	if (rc == VIO_EXIT_ERROR_REPLY) {
 		printf("Scheduler response: ERROR\n");
-		fprintf(stderr, PROG ": %s (%s)\n",
-			resp->error_code_source ? resp->error_code_source : "no reason given",
-			resp->has_error_code ? strerror(resp->error_code) : "no error code");
-		protobuf_c_message_free_unpacked(&resp->base, NULL);
-		return VIO_EXIT_ERROR_REPLY;
+		fprintf(stderr, PROG ": %s\n", why);
 	}
+	if (rc != VIO_EXIT_OK)
+		return rc;
 	printf("Scheduler response: OK\n");
-	protobuf_c_message_free_unpacked(&resp->base, NULL);
-	rc = print_map(stats_ep, sched_ep, "New worker core mapping:");
-	return rc;
+	return print_map(ep.stats, ep.sched, "New worker core mapping:");
 }

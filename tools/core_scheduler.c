@@ -13,7 +13,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -98,10 +97,9 @@ static int apply(const char *sched_ep, const Virtioforwarder__StatsResponse *st,
 {
 	static Virtioforwarder__CoreSchedRequest__RelayCPU maps[MAX_ITEMS / 2];
 	static Virtioforwarder__CoreSchedRequest__RelayCPU *ptrs[MAX_ITEMS / 2];
-	Virtioforwarder__CoreSchedRequest req = VIRTIOFORWARDER__CORE_SCHED_REQUEST__INIT;
-	Virtioforwarder__CoreSchedResponse *resp;
+	char why[600];
 	size_t m = 0;
-	int rc = VIO_EXIT_OK;
+	int rc;
 
 	for (size_t i = 0; i < st->n_relay; i++) {
 		const Virtioforwarder__RelayState *r = st->relay[i];
@@ -126,21 +124,9 @@ static int apply(const char *sched_ep, const Virtioforwarder__StatsResponse *st,
 	}
 	if (!m)
 		return VIO_EXIT_OK;
-	req.op = VIRTIOFORWARDER__CORE_SCHED_REQUEST__OP__UPDATE;
-	req.n_relay_cpu_map = m;
-	req.relay_cpu_map = ptrs;
-	resp = (Virtioforwarder__CoreSchedResponse *)vio_call(
-		PROG, sched_ep, &req.base, &virtioforwarder__core_sched_response__descriptor,
-		VIO_REPLY_TIMEOUT_MS);
-	if (!resp)
-		return VIO_EXIT_NO_REPLY;
-	if (resp->status != VIRTIOFORWARDER__CORE_SCHED_RESPONSE__STATUS__OK) {
-		say(L_ERR, "the forwarder refused the placement: %s (%s)",
-		    resp->error_code_source ? resp->error_code_source : "no reason given",
-		    resp->has_error_code ? strerror(resp->error_code) : "no error code");
-		rc = VIO_EXIT_ERROR_REPLY;
-	}
-	protobuf_c_message_free_unpacked(&resp->base, NULL);
+	rc = vio_move_relays(PROG, sched_ep, ptrs, m, why, sizeof(why));
+	if (rc == VIO_EXIT_ERROR_REPLY)
+		say(L_ERR, "the forwarder refused the placement: %s", why);
 	return rc;
 }
 

@@ -11,7 +11,6 @@
  * thread serves every connection, so scrapes never query the daemon
  * concurrently. */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -22,6 +21,7 @@
 
 #include <microhttpd.h>
 
+#include "cli.h"
 #include "client.h"
 #include "config.h"
 #include "listen_addr.h"
@@ -190,20 +190,24 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 int main(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{"listen", required_argument, NULL, 'l'},
-		{"config", required_argument, NULL, 'f'},
-		{"stats-ep", required_argument, NULL, 's'},
-		{"config-ep", required_argument, NULL, 'c'},
-		{"timeout", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
 	static struct vio_config cfg;
 	struct exporter x = {.timeout_ms = VIO_REPLY_TIMEOUT_MS, .up = -1};
 	const char *listen = VIO_EXPORTER_DEFAULT_LISTEN, *conf = VIO_SYSCONF_FILE;
 	const char *stats_ep = NULL, *config_ep = NULL;
+	const struct vio_cli_opt opts[] = {
+		{"listen", required_argument, 'l', &listen},
+		{"config", required_argument, 'f', NULL},
+		{"stats-ep", required_argument, 's', &stats_ep},
+		{"config-ep", required_argument, 'c', &config_ep},
+		{"timeout", required_argument, 't', NULL},
+		{NULL, 0, 0, NULL},
+	};
+	const struct vio_cli cli = {.prog = PROG,
+				    .usage = usage,
+				    .shortopts = "f:",
+				    .opts = opts,
+				    .version = PROG " " VIO_VERSION " (DPDK " VIO_DPDK_VERSION ")",
+				    .name_extra = true};
 	bool conf_explicit = false;
 	struct vio_listen_addr la;
 	struct MHD_Daemon *d;
@@ -212,20 +216,11 @@ int main(int argc, char **argv)
 	long v;
 	int c, sig;
 
-	while ((c = getopt_long(argc, argv, "f:hV", lopts, NULL)) != -1) {
+	while ((c = vio_cli_next(&cli, argc, argv)) != -1) {
 		switch (c) {
-		case 'l':
-			listen = optarg;
-			break;
 		case 'f':
 			conf = optarg;
 			conf_explicit = true;
-			break;
-		case 's':
-			stats_ep = optarg;
-			break;
-		case 'c':
-			config_ep = optarg;
 			break;
 		case 't':
 			if (vio_parse_long(optarg, 100, 60000, &v)) {
@@ -235,21 +230,7 @@ int main(int argc, char **argv)
 			}
 			x.timeout_ms = (int)v;
 			break;
-		case 'h':
-			usage(stdout);
-			return VIO_EXIT_OK;
-		case 'V':
-			printf(PROG " %s (DPDK %s)\n", VIO_VERSION, VIO_DPDK_VERSION);
-			return VIO_EXIT_OK;
-		default:
-			usage(stderr);
-			return VIO_EXIT_USAGE;
 		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return VIO_EXIT_USAGE;
 	}
 	if (vio_parse_listen(listen, &la, err, sizeof(err))) {
 		fprintf(stderr, PROG ": --listen=%s: %s\n", listen, err);

@@ -171,9 +171,19 @@ static void sample_i64(struct out *o, const char *name, const char *labels, int6
 /* ---- one relay direction, whichever way it goes ---- */
 
 enum {
-	C_RX_PKTS, C_RX_BYTES, C_TX_PKTS, C_TX_BYTES,
-	C_FULL_PKTS, C_FULL_BYTES, C_NC_PKTS, C_NC_BYTES, C_LONG_PKTS, C_LONG_BYTES,
-	C_BUSY_CYCLES, C_BUSY_POLLS, C_N
+	C_RX_PKTS,
+	C_RX_BYTES,
+	C_TX_PKTS,
+	C_TX_BYTES,
+	C_FULL_PKTS,
+	C_FULL_BYTES,
+	C_NC_PKTS,
+	C_NC_BYTES,
+	C_LONG_PKTS,
+	C_LONG_BYTES,
+	C_BUSY_CYCLES,
+	C_BUSY_POLLS,
+	C_N
 };
 
 struct dir_view {

@@ -5,7 +5,6 @@
  * the bar, the share of the worker's cycles spent on passes that moved
  * packets (its busy share) over the same period, from the workers' cycle
  * accounting (a daemon without it, such as the original, shows n/a). */
-#include <getopt.h>
 #include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "client.h"
 #include "core_map.h"
 
@@ -95,17 +95,15 @@ static void draw(const unsigned *cpus, unsigned n, const Virtioforwarder__StatsR
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"poll-interval", required_argument, NULL, 'i'},
-		{"full-scale", required_argument, NULL, 'f'},
-		{"count", required_argument, NULL, 'n'},
-		{"stats-ep", required_argument, NULL, 's'},
-		{"sched-ep", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	struct vio_core_map_eps ep = VIO_CORE_MAP_EPS;
+	const struct vio_cli_opt opts[] = {
+		{"poll-interval", required_argument, 'i', NULL},
+		{"full-scale", required_argument, 'f', NULL},
+		{"count", required_argument, 'n', NULL},
+		VIO_CORE_MAP_EP_OPTS(ep),
+		{NULL, 0, 0, NULL},
 	};
-	const char *stats_ep = VIO_DEFAULT_EP_DIR "stats";
-	const char *sched_ep = VIO_DEFAULT_EP_DIR "core_sched";
+	const struct vio_cli cli = {.prog = PROG, .usage = usage, .opts = opts};
 	double interval = 2.0, full = 10.0;
 	unsigned cpus[VIO_MAX_WORKERS], n_cpus;
 	static struct cycles prev[VIO_MAX_WORKERS], now[VIO_MAX_WORKERS];
@@ -115,7 +113,7 @@ int main(int argc, char **argv)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = vio_cli_next(&cli, argc, argv)) != -1) {
 		switch (c) {
 		case 'i':
 			interval = strtod(optarg, &end);
@@ -139,35 +137,19 @@ int main(int argc, char **argv)
 				return VIO_EXIT_USAGE;
 			}
 			break;
-		case 's':
-			stats_ep = optarg;
-			break;
-		case 'S':
-			sched_ep = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return VIO_EXIT_OK;
-		default:
-			usage(stderr);
-			return VIO_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		usage(stderr);
-		return VIO_EXIT_USAGE;
-	}
-	if (vio_get_workers(PROG, sched_ep, cpus, &n_cpus))
+	if (vio_get_workers(PROG, ep.sched, cpus, &n_cpus))
 		return VIO_EXIT_NO_REPLY;
 	/* The workers' cycles now: the first busy share starts here. */
-	st = vio_get_relays(PROG, stats_ep, 0);
+	st = vio_get_relays(PROG, ep.stats, 0);
 	if (!st)
 		return VIO_EXIT_NO_REPLY;
 	take_cycles(cpus, n_cpus, st, prev);
 	protobuf_c_message_free_unpacked(&st->base, NULL);
 	for (long i = 0; count == 0 || i < count; i++) {
 		/* The daemon measures over the whole interval: no sleep needed. */
-		st = vio_get_relays(PROG, stats_ep, (unsigned)(interval * 1000));
+		st = vio_get_relays(PROG, ep.stats, (unsigned)(interval * 1000));
 		if (!st)
 			return VIO_EXIT_NO_REPLY;
 		take_cycles(cpus, n_cpus, st, now);

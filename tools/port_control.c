@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "client.h"
 #include "parse.h"
 #include "pb_text.h"
@@ -50,31 +51,31 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"virtio-id", required_argument, NULL, 'i'},
-		{"pci-addr", required_argument, NULL, 'p'},
-		{"device", required_argument, NULL, 'D'},
-		{"vhost-path", required_argument, NULL, 'v'},
-		{"name", required_argument, NULL, 'n'},
-		{"mode", required_argument, NULL, 'm'},
-		{"conditional", no_argument, NULL, 'c'},
-		{"zmq_ep", required_argument, NULL, 'e'},
-		{"zmq-ep", required_argument, NULL, 'e'},
-		{"timeout", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	Request req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
 	PciAddress pci[MAX_PCI], *pci_ptrs[MAX_PCI];
 	char *devices[MAX_PCI];
 	const char *ep = VIO_DEFAULT_EP_DIR "port_control";
+	const struct vio_cli_opt opts[] = {
+		{"virtio-id", required_argument, 'i', NULL},
+		{"pci-addr", required_argument, 'p', NULL},
+		{"device", required_argument, 'D', NULL},
+		{"vhost-path", required_argument, 'v', NULL},
+		{"name", required_argument, 'n', NULL},
+		{"mode", required_argument, 'm', NULL},
+		{"conditional", no_argument, 'c', NULL},
+		{"zmq_ep", required_argument, 'e', &ep},
+		{"zmq-ep", required_argument, 'e', &ep},
+		{"timeout", required_argument, 't', NULL},
+		{NULL, 0, 0, NULL},
+	};
+	const struct vio_cli cli = {.prog = PROG, .usage = usage, .opts = opts, .operands = 1};
 	long v, timeout = VIO_REPLY_TIMEOUT_MS, mode = 1;
 	Response *resp;
 	char err[200];
 	int c, op = -1, rc;
 
 	req.conditional = 0;  /* false unless --conditional, as the original tool sends */
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = vio_cli_next(&cli, argc, argv)) != -1) {
 		switch (c) {
 		case 'i':
 			if (vio_parse_long(optarg, 0, UINT32_MAX, &v)) {
@@ -126,26 +127,13 @@ int main(int argc, char **argv)
 		case 'c':
 			req.conditional = 1;
 			break;
-		case 'e':
-			ep = optarg;
-			break;
 		case 't':
 			if (vio_parse_long(optarg, 1, 3600000, &timeout)) {
 				fprintf(stderr, PROG ": --timeout=%s: expected milliseconds\n", optarg);
 				return VIO_EXIT_USAGE;
 			}
 			break;
-		case 'h':
-			usage(stdout);
-			return VIO_EXIT_OK;
-		default:
-			usage(stderr);
-			return VIO_EXIT_USAGE;
 		}
-	}
-	if (optind != argc - 1) {
-		usage(stderr);
-		return VIO_EXIT_USAGE;
 	}
 	for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (strcmp(argv[optind], ops[i]) == 0)

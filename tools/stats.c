@@ -1,12 +1,12 @@
 /* virtioforwarder_stats: relay counters and rates (user's guide section 14;
  * docs/control.md).  Flat output is one key=value line per field, keys as
  * relay_<id>.<direction>[.cpu_<n>].<field> like the original tool's. */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "client.h"
 #include "pb_text.h"
 #include "virtioforwarder.pb-c.h"
@@ -79,12 +79,22 @@ static void flat_field(const char *prefix, const ProtobufCMessage *msg, const ch
 static void flat_dir(const char *relay, const char *dir, const ProtobufCMessage *m,
 		     bool has_cpu, int cpu, const char *src, const char *dst)
 {
-	static const char *const kinds[] = {"pkts_rx_from_%s", "bytes_rx_from_%s",
-		"pkts_tx_to_%s", "bytes_tx_to_%s", "pkt_rate_rx_from_%s", "byte_rate_rx_from_%s",
-		"pkt_rate_tx_to_%s", "byte_rate_tx_to_%s", "pkts_dropped_%s_queue_full",
-		"bytes_dropped_%s_queue_full", "pkts_dropped_%s_not_connected",
-		"bytes_dropped_%s_not_connected", "pkts_dropped_too_long", "bytes_dropped_too_long",
-		"busy_cycles", "busy_polls"};
+	static const char *const kinds[] = {"pkts_rx_from_%s",
+					    "bytes_rx_from_%s",
+					    "pkts_tx_to_%s",
+					    "bytes_tx_to_%s",
+					    "pkt_rate_rx_from_%s",
+					    "byte_rate_rx_from_%s",
+					    "pkt_rate_tx_to_%s",
+					    "byte_rate_tx_to_%s",
+					    "pkts_dropped_%s_queue_full",
+					    "bytes_dropped_%s_queue_full",
+					    "pkts_dropped_%s_not_connected",
+					    "bytes_dropped_%s_not_connected",
+					    "pkts_dropped_too_long",
+					    "bytes_dropped_too_long",
+					    "busy_cycles",
+					    "busy_polls"};
 	char prefix[96], name[64];
 
 	snprintf(prefix, sizeof(prefix), "%s.%s", relay, dir);
@@ -162,29 +172,26 @@ static void print_flat(const Response *r)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"stats-ep", required_argument, NULL, 'e'},
-		{"include-inactive", no_argument, NULL, 'i'},
-		{"relay", required_argument, NULL, 'r'},
-		{"delay", required_argument, NULL, 'd'},
-		{"output-format", required_argument, NULL, 'o'},
-		{"suppress-zero", no_argument, NULL, 'z'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	Virtioforwarder__StatsRequest req = VIRTIOFORWARDER__STATS_REQUEST__INIT;
 	const char *ep = VIO_DEFAULT_EP_DIR "stats";
+	const struct vio_cli_opt opts[] = {
+		{"stats-ep", required_argument, 'e', &ep},
+		{"include-inactive", no_argument, 'i', NULL},
+		{"relay", required_argument, 'r', NULL},
+		{"delay", required_argument, 'd', NULL},
+		{"output-format", required_argument, 'o', NULL},
+		{"suppress-zero", no_argument, 'z', NULL},
+		{NULL, 0, 0, NULL},
+	};
+	const struct vio_cli cli = {.prog = PROG, .usage = usage, .shortopts = "z", .opts = opts};
 	uint32_t relays[64];
 	bool protobuf = false;
 	long delay = 200, v;
 	Response *resp;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "zh", opts, NULL)) != -1) {
+	while ((c = vio_cli_next(&cli, argc, argv)) != -1) {
 		switch (c) {
-		case 'e':
-			ep = optarg;
-			break;
 		case 'i':
 			req.include_inactive = 1;
 			break;
@@ -212,17 +219,7 @@ int main(int argc, char **argv)
 		case 'z':
 			suppress_zero = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return VIO_EXIT_OK;
-		default:
-			usage(stderr);
-			return VIO_EXIT_USAGE;
 		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return VIO_EXIT_USAGE;
 	}
 	req.relay = relays;
 	req.has_include_inactive = 1;  /* always sent, as the original tool does */

@@ -1,5 +1,6 @@
 /* Unit tests of src/bond.c: bond names, modes, member lists and the static
  * syntax bond:<name>:<mode>:<member>+<member>. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,17 +34,17 @@ static void test_names(void **state)
 
 	assert_int_equal(vio_bond_check_name("bond0", err, sizeof(err)), 0);
 	assert_int_equal(vio_bond_check_name("B-0_x", err, sizeof(err)), 0);
-	assert_int_equal(vio_bond_check_name("", err, sizeof(err)), -1);
+	assert_int_equal(vio_bond_check_name("", err, sizeof(err)), -EINVAL);
 	assert_contains(err, "no name");
-	assert_int_equal(vio_bond_check_name("0b", err, sizeof(err)), -1);
+	assert_int_equal(vio_bond_check_name("0b", err, sizeof(err)), -EINVAL);
 	assert_contains(err, "start with a letter");
-	assert_int_equal(vio_bond_check_name("b.0", err, sizeof(err)), -1);
+	assert_int_equal(vio_bond_check_name("b.0", err, sizeof(err)), -EINVAL);
 	assert_contains(err, "letters, digits");
-	assert_int_equal(vio_bond_check_name("b\xff", err, sizeof(err)), -1);
+	assert_int_equal(vio_bond_check_name("b\xff", err, sizeof(err)), -EINVAL);
 	assert_contains(err, "(binary)");
 	memset(long_name, 'a', VIO_BOND_NAME_MAX);
 	long_name[VIO_BOND_NAME_MAX] = '\0';
-	assert_int_equal(vio_bond_check_name(long_name, err, sizeof(err)), -1);
+	assert_int_equal(vio_bond_check_name(long_name, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "longer than 31");
 	long_name[VIO_BOND_NAME_MAX - 1] = '\0';
 	assert_int_equal(vio_bond_check_name(long_name, err, sizeof(err)), 0);
@@ -60,14 +61,14 @@ static void test_modes(void **state)
 		assert_int_equal(vio_bond_parse_mode(ok[i], &m, err, sizeof(err)), 0);
 		assert_int_equal(m, val[i]);
 	}
-	assert_int_equal(vio_bond_parse_mode("4", &m, err, sizeof(err)), -1);
+	assert_int_equal(vio_bond_parse_mode("4", &m, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "802.3ad");
-	assert_int_equal(vio_bond_parse_mode("alb", &m, err, sizeof(err)), -1);
+	assert_int_equal(vio_bond_parse_mode("alb", &m, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "ARP");
-	assert_int_equal(vio_bond_parse_mode("7", &m, err, sizeof(err)), -1);
+	assert_int_equal(vio_bond_parse_mode("7", &m, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "is not a bond mode");
-	assert_int_equal(vio_bond_parse_mode("01", &m, err, sizeof(err)), -1);
-	assert_int_equal(vio_bond_check_mode(7, err, sizeof(err)), -1);
+	assert_int_equal(vio_bond_parse_mode("01", &m, err, sizeof(err)), -EINVAL);
+	assert_int_equal(vio_bond_check_mode(7, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "does not exist");
 	assert_string_equal(vio_bond_mode_name(1), "active-backup");
 	assert_string_equal(vio_bond_mode_name(9), "unknown");
@@ -142,10 +143,12 @@ static void test_static(void **state)
 	assert_int_equal(id, 3);
 	assert_string_equal(b.member[1].devargs, "net_tap0,iface=x");
 	assert_int_equal(vio_parse_static_bond("bond:b0:1:05:08.1+05:08.2=32", &b, &id, 32, err,
-					       sizeof(err)), -1);
+					       sizeof(err)),
+			 -EINVAL);
 	assert_contains(err, "0 to 31");
-	assert_int_equal(vio_parse_static_bond("bond:b0:1:05:08.1+05:08.2", &b, &id, 32, err,
-					       sizeof(err)), -1);
+	assert_int_equal(
+		vio_parse_static_bond("bond:b0:1:05:08.1+05:08.2", &b, &id, 32, err, sizeof(err)),
+		-EINVAL);
 	assert_contains(err, "=<relay-id>");
 }
 

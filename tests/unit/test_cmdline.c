@@ -2,6 +2,8 @@
  * variables, and precedence over the configuration file.  Every parse is
  * given --config with a temporary file, so /etc/default/virtioforwarder of
  * the host is never read. */
+#include <errno.h>
+
 #include "cmdline_harness.h"
 
 
@@ -235,7 +237,7 @@ static void test_missing_value(void **state)
 	parse_bad("--cpus", "--cpus", NULL);
 	assert_contains(err, "needs a value");
 	reset(state);
-	assert_int_equal(parse("--config", NULL), -1);
+	assert_int_equal(parse("--config", NULL), -EINVAL);
 	assert_contains(err, "--config");
 	assert_contains(err, "needs a value");
 }
@@ -312,10 +314,10 @@ static void test_config_missing(void **state)
 {
 	const char *path = "/nonexistent/vio-test/virtioforwarder";
 
-	assert_int_equal(parse("--config", path, NULL), -1);
+	assert_int_equal(parse("--config", path, NULL), -ENOENT);
 	assert_contains(err, path);
 	reset(state);
-	assert_int_equal(parse("-f", path, "-C", "1", NULL), -1);
+	assert_int_equal(parse("-f", path, "-C", "1", NULL), -ENOENT);
 	assert_contains(err, path);
 }
 

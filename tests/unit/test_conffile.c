@@ -1,5 +1,6 @@
 /* Unit tests of src/conffile.c: the bash-subset reader of
  * /etc/default/virtioforwarder. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -44,11 +45,11 @@ static int record_cb(void *ctx, const char *name, const char *const *values, siz
 
 	if (r->fail_name && strcmp(name, r->fail_name) == 0) {
 		snprintf(cerr, cerrlen, "callback rejects %s", name);
-		return -1;
+		return -EINVAL;
 	}
 	if (r->n == MAX_REC || nvalues > MAX_VALS) {
 		snprintf(cerr, cerrlen, "recorder full");
-		return -1;
+		return -ENOSPC;
 	}
 	e = &r->recs[r->n++];
 	snprintf(e->name, sizeof(e->name), "%s", name);
@@ -373,8 +374,8 @@ static void test_callback_error(void **state)
 	memset(&R, 0, sizeof(R));
 	R.fail_name = "BAD";
 	memset(err, 0, sizeof(err));
-	assert_int_equal(vio_conffile_parse("A=1\nBAD=2\nC=3\n", record_cb, &R, err,
-					    sizeof(err)), -1);
+	assert_int_equal(vio_conffile_parse("A=1\nBAD=2\nC=3\n", record_cb, &R, err, sizeof(err)),
+			 -EINVAL);
 	assert_contains(err, "line 2:");
 	assert_contains(err, "callback rejects BAD");
 	assert_int_equal(R.n, 1); /* A was delivered, C never reached */
@@ -382,8 +383,9 @@ static void test_callback_error(void **state)
 	/* an array spanning lines is reported at the line of its assignment */
 	memset(&R, 0, sizeof(R));
 	R.fail_name = "BAD";
-	assert_int_equal(vio_conffile_parse("A=1\n\nBAD=(a\nb\nc)\n", record_cb, &R, err,
-					    sizeof(err)), -1);
+	assert_int_equal(
+		vio_conffile_parse("A=1\n\nBAD=(a\nb\nc)\n", record_cb, &R, err, sizeof(err)),
+		-EINVAL);
 	assert_contains(err, "line 3:");
 }
 
@@ -405,7 +407,7 @@ static void test_load_missing(void **state)
 	const char *path = "/nonexistent/vio-test/virtioforwarder";
 
 	memset(&R, 0, sizeof(R));
-	assert_int_equal(vio_conffile_load(path, record_cb, &R, err, sizeof(err)), -1);
+	assert_int_equal(vio_conffile_load(path, record_cb, &R, err, sizeof(err)), -ENOENT);
 	assert_contains(err, path);
 	assert_int_equal(R.n, 0);
 }
@@ -438,7 +440,7 @@ static void test_load_file_error(void **state)
 	memset(&R, 0, sizeof(R));
 	rc = vio_conffile_load(path, record_cb, &R, err, sizeof(err));
 	unlink(path);
-	assert_int_equal(rc, -1);
+	assert_int_equal(rc, -EINVAL);
 	assert_contains(err, path);
 	assert_contains(err, "line 2:");
 	assert_contains(err, "unterminated double quote");
@@ -454,7 +456,7 @@ static void test_load_file_nul(void **state)
 	memset(&R, 0, sizeof(R));
 	rc = vio_conffile_load(path, record_cb, &R, err, sizeof(err));
 	unlink(path);
-	assert_int_equal(rc, -1);
+	assert_int_equal(rc, -EINVAL);
 	assert_contains(err, path);
 	assert_contains(err, "NUL");
 }
@@ -473,7 +475,7 @@ static void test_load_file_too_big(void **state)
 	memset(&R, 0, sizeof(R));
 	rc = vio_conffile_load(path, record_cb, &R, err, sizeof(err));
 	unlink(path);
-	assert_int_equal(rc, -1);
+	assert_int_equal(rc, -EFBIG);
 	assert_contains(err, path);
 	assert_contains(err, "1 MiB");
 }

@@ -2,6 +2,7 @@
  * of IPv4 and IPv6 packets held in chained buffers, and TCP/UDP checksums,
  * on real mbufs (EAL in memory, no hugepages).  Every segment's headers,
  * payload bytes and checksum are checked against what the original carried. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -205,14 +206,14 @@ static void not_a_request_or_not_possible(void **state)
 	assert_int_equal(vio_offload_segment(m, pool, seg, 4), 0); /* no RX_LRO: untouched */
 	m->ol_flags = RTE_MBUF_F_RX_LRO;
 	m->tso_segsz = 1000;
-	assert_int_equal(vio_offload_segment(m, pool, seg, 2), -1); /* needs 3 */
+	assert_int_equal(vio_offload_segment(m, pool, seg, 2), -ENOSPC); /* needs 3 */
 	m->tso_segsz = 0;
-	assert_int_equal(vio_offload_segment(m, pool, seg, 4), -1); /* no MSS */
+	assert_int_equal(vio_offload_segment(m, pool, seg, 4), -EINVAL); /* no MSS */
 	rte_pktmbuf_free(m);
 	m = packet(false, true, 3000);
 	m->ol_flags = RTE_MBUF_F_RX_LRO;
 	m->tso_segsz = 1000;
-	assert_int_equal(vio_offload_segment(m, pool, seg, 4), -1); /* UDP */
+	assert_int_equal(vio_offload_segment(m, pool, seg, 4), -EINVAL); /* UDP */
 	rte_pktmbuf_free(m);
 	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE); /* nothing left allocated */
 }

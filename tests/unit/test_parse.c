@@ -1,5 +1,6 @@
 /* Unit tests of src/parse.c: CPU lists and masks, integers, booleans.
  * Device-side parsers are in test_parse_devices.c. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,7 +40,7 @@ static void cpus_bad(const char *str, const char *needle)
 	struct vio_cpuset s;
 
 	reset_err();
-	assert_int_equal(vio_parse_cpuset(str, &s, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_cpuset(str, &s, err, sizeof(err)), -EINVAL);
 	assert_true(err[0] != '\0');
 	if (needle)
 		assert_contains(err, needle);
@@ -134,7 +135,7 @@ static void test_cpuset_empty(void **state)
 
 	cpus_bad("", "empty");
 	reset_err();
-	assert_int_equal(vio_parse_cpuset(NULL, &s, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_cpuset(NULL, &s, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "empty");
 }
 
@@ -238,12 +239,12 @@ static void test_uint_bounds(void **state)
 	assert_int_equal(v, 7);
 	v = 99;
 	reset_err();
-	assert_int_equal(vio_parse_uint("8", 0, 7, &v, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_uint("8", 0, 7, &v, err, sizeof(err)), -EINVAL);
 	assert_int_equal(v, 99); /* untouched on error */
 	assert_contains(err, "8");
 	assert_contains(err, "0-7");
 	reset_err();
-	assert_int_equal(vio_parse_uint("63", 64, 100, &v, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_uint("63", 64, 100, &v, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "64-100");
 	assert_int_equal(vio_parse_uint("64", 64, 100, &v, err, sizeof(err)), 0);
 	assert_int_equal(v, 64);
@@ -260,15 +261,15 @@ static void test_uint_malformed(void **state)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		reset_err();
-		assert_int_equal(vio_parse_uint(bad[i], 0, ~0UL, &v, err, sizeof(err)), -1);
+		assert_int_equal(vio_parse_uint(bad[i], 0, ~0UL, &v, err, sizeof(err)), -EINVAL);
 		assert_true(err[0] != '\0');
 	}
 	reset_err();
-	assert_int_equal(vio_parse_uint("1a", 0, 10, &v, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_uint("1a", 0, 10, &v, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "\"1a\"");
-	assert_int_equal(vio_parse_uint(NULL, 0, 10, &v, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_uint(NULL, 0, 10, &v, err, sizeof(err)), -EINVAL);
 	/* a NULL error buffer is allowed */
-	assert_int_equal(vio_parse_uint("x", 0, 10, &v, NULL, 0), -1);
+	assert_int_equal(vio_parse_uint("x", 0, 10, &v, NULL, 0), -EINVAL);
 }
 
 static void test_bool(void **state)
@@ -293,11 +294,11 @@ static void test_bool(void **state)
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		reset_err();
-		assert_int_equal(vio_parse_bool(bad[i], &b, err, sizeof(err)), -1);
+		assert_int_equal(vio_parse_bool(bad[i], &b, err, sizeof(err)), -EINVAL);
 		assert_true(err[0] != '\0');
 	}
 	reset_err();
-	assert_int_equal(vio_parse_bool("maybe", &b, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_bool("maybe", &b, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "maybe");
 }
 

@@ -1,5 +1,6 @@
 /* Unit tests of src/parse.c, device side: PCI addresses, VF device strings,
  * static VF entries, pins, VFIO tokens and socket file-name patterns. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -95,7 +96,7 @@ static void pci_bad(const char *str, const char *needle)
 	struct vio_pci_addr a;
 
 	reset_err();
-	assert_int_equal(vio_parse_pci(str, &a, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_pci(str, &a, err, sizeof(err)), -EINVAL);
 	assert_contains(err, str);
 	if (needle)
 		assert_contains(err, needle);
@@ -199,7 +200,7 @@ static void vf_bad(const char *str, const char *needle)
 	struct vio_vf_dev d;
 
 	reset_err();
-	assert_int_equal(vio_parse_vf_dev(str, &d, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_vf_dev(str, &d, err, sizeof(err)), -EINVAL);
 	assert_true(err[0] != '\0');
 	if (needle)
 		assert_contains(err, needle);
@@ -224,7 +225,7 @@ static void test_vf_dev_bad(void **state)
 	vf_bad("net_tap0,", "ends with ','");
 	vf_bad("", "empty");
 	reset_err();
-	assert_int_equal(vio_parse_vf_dev(NULL, &d, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_vf_dev(NULL, &d, err, sizeof(err)), -EINVAL);
 	vf_bad(",iface=vf0", "no device name");
 	vf_bad("0net,a=b", "0net");
 	vf_bad("net$tap", "net$tap");
@@ -313,17 +314,18 @@ static void test_static_vf_range(void **state)
 
 	reset_err();
 	assert_int_equal(vio_parse_static_vf("0000:05:08.1=32", &d, &id, 32, err, sizeof(err)),
-			 -1);
+			 -EINVAL);
 	assert_int_equal(id, 999);
 	assert_contains(err, "0000:05:08.1=32");
 	assert_contains(err, "0 to 31");
 	reset_err();
-	assert_int_equal(vio_parse_static_vf("net_tap0,iface=vf0=64", &d, &id, 32, err,
-					     sizeof(err)), -1);
+	assert_int_equal(
+		vio_parse_static_vf("net_tap0,iface=vf0=64", &d, &id, 32, err, sizeof(err)),
+		-EINVAL);
 	assert_contains(err, "0 to 31");
 	reset_err();
 	assert_int_equal(vio_parse_static_vf("0000:05:08.1=64", &d, &id, 64, err, sizeof(err)),
-			 -1);
+			 -EINVAL);
 	assert_contains(err, "0 to 63");
 }
 
@@ -334,31 +336,31 @@ static void test_static_vf_bad(void **state)
 
 	reset_err();
 	assert_int_equal(vio_parse_static_vf("0000:05:08.1", &d, &id, 32, err, sizeof(err)),
-			 -1);
+			 -EINVAL);
 	assert_contains(err, "<device>=<relay-id>");
 	reset_err();
 	/* the '=' in the devargs is not a relay id */
-	assert_int_equal(vio_parse_static_vf("net_tap0,iface=vf0", &d, &id, 32, err,
-					     sizeof(err)), -1);
+	assert_int_equal(vio_parse_static_vf("net_tap0,iface=vf0", &d, &id, 32, err, sizeof(err)),
+			 -EINVAL);
 	assert_contains(err, "net_tap0,iface=vf0");
 	reset_err();
 	assert_int_equal(vio_parse_static_vf("0000:05:08.1=", &d, &id, 32, err, sizeof(err)),
-			 -1);
+			 -EINVAL);
 	reset_err();
 	assert_int_equal(vio_parse_static_vf("0000:05:08.1=-1", &d, &id, 32, err, sizeof(err)),
-			 -1);
+			 -EINVAL);
 	reset_err();
 	assert_int_equal(vio_parse_static_vf("0000:05:08.1=1x", &d, &id, 32, err, sizeof(err)),
-			 -1);
+			 -EINVAL);
 	reset_err();
-	assert_int_equal(vio_parse_static_vf("=1", &d, &id, 32, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_static_vf("=1", &d, &id, 32, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "device");
 	reset_err();
-	assert_int_equal(vio_parse_static_vf("zz:00.0=1", &d, &id, 32, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_static_vf("zz:00.0=1", &d, &id, 32, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "zz:00.0");
 	reset_err();
 	assert_int_equal(vio_parse_static_vf("0000:05:08.1 =1", &d, &id, 32, err, sizeof(err)),
-			 -1);
+			 -EINVAL);
 }
 
 /* ---- pins ------------------------------------------------------------------ */
@@ -386,7 +388,7 @@ static void pin_bad(const char *str, const char *needle)
 	struct vio_pin p;
 
 	reset_err();
-	assert_int_equal(vio_parse_pin(str, &p, 32, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_pin(str, &p, 32, err, sizeof(err)), -EINVAL);
 	assert_contains(err, str);
 	if (needle)
 		assert_contains(err, needle);
@@ -459,7 +461,7 @@ static void test_vfio_token_bad(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		reset_err();
 		assert_int_equal(vio_parse_vfio_token(bad[i], out, sizeof(out), err, sizeof(err)),
-				 -1);
+				 -EINVAL);
 		assert_contains(err, bad[i]);
 		assert_contains(err, "UUID");
 	}
@@ -480,7 +482,7 @@ static void test_socket_pattern(void **state)
 static void pattern_bad(const char *pattern, const char *needle)
 {
 	reset_err();
-	assert_int_equal(vio_check_socket_pattern(pattern, err, sizeof(err)), -1);
+	assert_int_equal(vio_check_socket_pattern(pattern, err, sizeof(err)), -EINVAL);
 	assert_true(err[0] != '\0');
 	if (needle)
 		assert_contains(err, needle);
@@ -514,7 +516,7 @@ static void test_vf_dev_pci_devargs_not_cut(void **state)
 	memset(str + n, 'a', sizeof(str) - 1 - n);
 	str[sizeof(str) - 1] = '\0';
 	assert_int_equal(strlen(str), VIO_DEVSTR_MAX - 1);
-	assert_int_equal(vio_parse_vf_dev(str, &d, err, sizeof(err)), -1);
+	assert_int_equal(vio_parse_vf_dev(str, &d, err, sizeof(err)), -EINVAL);
 	assert_contains(err, "with the PCI address written in full (0000:00:00.0)");
 	str[VIO_DEVSTR_MAX - 1 - 7] = '\0'; /* exactly fits once canonical */
 	assert_int_equal(vio_parse_vf_dev(str, &d, err, sizeof(err)), 0);
@@ -531,14 +533,15 @@ static void test_driver_list(void **state)
 	assert_string_equal(out, "net_tap,net_null,net_af_packet");
 	assert_int_equal(vio_parse_driver_list("", out, sizeof(out), err, sizeof(err)), 0);
 	assert_string_equal(out, "");
-	assert_int_equal(vio_parse_driver_list("net_tap,Net_X", out, sizeof(out), err,
-					       sizeof(err)), -1);
+	assert_int_equal(vio_parse_driver_list("net_tap,Net_X", out, sizeof(out), err, sizeof(err)),
+			 -EINVAL);
 	assert_contains(err, "\"Net_X\" is not a DPDK driver name");
-	assert_int_equal(vio_parse_driver_list("net_tap,../x", out, sizeof(out), err,
-					       sizeof(err)), -1);
+	assert_int_equal(vio_parse_driver_list("net_tap,../x", out, sizeof(out), err, sizeof(err)),
+			 -EINVAL);
 	assert_int_equal(vio_parse_driver_list("net_aaaaaaaaaa,net_bbbbbbbbbbbbbb,net_cccccccccccc,"
-					       "net_dddddddddddddd,net_e", out, sizeof(out), err,
-					       sizeof(err)), -1);
+					       "net_dddddddddddddd,net_e",
+					       out, sizeof(out), err, sizeof(err)),
+			 -EINVAL);
 	assert_contains(err, "too long");
 }
 
@@ -556,7 +559,7 @@ static void control_refused(const char *str, const char *drivers, const char *wh
 	struct vio_vf_dev d;
 
 	assert_int_equal(vio_parse_vf_dev(str, &d, err, sizeof(err)), 0);
-	assert_int_equal(vio_vf_dev_control_check(&d, drivers, err, sizeof(err)), -1);
+	assert_int_equal(vio_vf_dev_control_check(&d, drivers, err, sizeof(err)), -EINVAL);
 	assert_contains(err, why);
 }
 
