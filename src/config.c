@@ -252,21 +252,71 @@ static int set_pin_item(struct vio_config *c, const char *item, char *err, size_
 	return 0;
 }
 
-static int set_pins(struct vio_config *c, const struct vio_var *v, const char *value,
-		    char *err, size_t errlen)
+static int set_announce_ms(struct vio_config *c, const struct vio_var *v, const char *value,
+			   char *err, size_t errlen)
+{
+	unsigned long n;
+
+	if (strcasecmp(value, "off") == 0) {
+		c->announce_ms = 0;
+		return 0;
+	}
+	if (vio_parse_uint(value, 0, VIO_ANNOUNCE_MS_MAX, &n, err, errlen))
+		return -EINVAL;
+	c->announce_ms = (unsigned)n;
+	return 0;
+}
+
+static int set_guest_mac_item(struct vio_config *c, const char *item, char *err, size_t errlen)
+{
+	struct vio_guest_mac gm;
+
+	if (vio_parse_guest_mac(item, &gm, c->max_relays, err, errlen))
+		return -EINVAL;
+	for (unsigned i = 0; i < c->n_guest_macs; i++) {
+		if (c->guest_macs[i].relay == gm.relay) {
+			snprintf(err, errlen, "relay %u has two MACs", gm.relay);
+			return -EINVAL;
+		}
+	}
+	if (c->n_guest_macs == sizeof(c->guest_macs) / sizeof(c->guest_macs[0])) {
+		snprintf(err, errlen, "too many MACs");
+		return -EINVAL;
+	}
+	c->guest_macs[c->n_guest_macs++] = gm;
+	return 0;
+}
+
+/* A list given as one value separated by ';' (as the guide documents for
+ * pins; arrays work too): item() for each. */
+static int set_items(struct vio_config *c, const char *value,
+		     int (*item)(struct vio_config *c, const char *item, char *err, size_t errlen),
+		     char *err, size_t errlen)
 {
 	char buf[1024], *save = NULL, *tok;
 
-	/* The guide documents a ';'-separated list; arrays work too. */
 	if (strlen(value) >= sizeof(buf)) {
 		snprintf(err, errlen, "value too long");
 		return -EINVAL;
 	}
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save))
-		if (set_pin_item(c, tok, err, errlen))
+		if (item(c, tok, err, errlen))
 			return -EINVAL;
 	return 0;
+}
+
+/* "<relay>=<MAC>" */
+static int set_guest_macs(struct vio_config *c, const struct vio_var *v, const char *value,
+			  char *err, size_t errlen)
+{
+	return set_items(c, value, set_guest_mac_item, err, errlen);
+}
+
+static int set_pins(struct vio_config *c, const struct vio_var *v, const char *value, char *err,
+		    size_t errlen)
+{
+	return set_items(c, value, set_pin_item, err, errlen);
 }
 
 /* A device of entry sv (itself, or one of its bond's members) that entry o
@@ -443,6 +493,13 @@ const struct vio_var vio_vars[] = {
 	{"VIRTIOFWD_STATIC_VFS", "add-pci-vf", 'P', VIO_ARG_REQUIRED, true, NOF, set_static_vf,
 	 "add a VF at startup: <PCI address or DPDK device>=<relay id>, or a bond: "
 	 "bond:<name>:<mode>:<member>+<member>...=<relay id>; repeatable"},
+	{"VIRTIOFWD_MIGRATION_ANNOUNCE_MS", "migration-announce-ms", 0, VIO_ARG_REQUIRED, false,
+	 NOF, set_announce_ms,
+	 "while a guest migrates, announce its MAC on the relay's VF every <ms> until the "
+	 "guest sends through the relay (failover standby); 0 or off: never (default 50)"},
+	{"VIRTIOFWD_GUEST_MACS", "guest-mac", 0, VIO_ARG_REQUIRED, true, NOF, set_guest_macs,
+	 "the guest MAC to announce for a relay: <relay>=<MAC> (default: learnt from the "
+	 "guest's frames); repeatable"},
 	/* The balancer's (vio4wd_core_scheduler checks them). */
 	{"VIO4WD_CORE_SCHED_SENSITIVITY", NULL, 0, VIO_ARG_REQUIRED, false, F(sched_sensitivity),
 	 set_string, NULL},
@@ -499,6 +556,7 @@ void vio_config_defaults(struct vio_config *c, unsigned max_relays)
 	snprintf(c->socket_pattern, sizeof(c->socket_pattern), "virtio-forwarder%%u.sock");
 	snprintf(c->socket_owner, sizeof(c->socket_owner), DEFAULT_SOCKET_OWNER);
 	snprintf(c->socket_group, sizeof(c->socket_group), DEFAULT_SOCKET_GROUP);
+	c->announce_ms = VIO_ANNOUNCE_MS_DEFAULT;
 }
 
 /* A list variable starts again (a later assignment, the first command-line item). */
@@ -506,6 +564,8 @@ static void list_reset(struct vio_config *c, const struct vio_var *v)
 {
 	if (v->set == set_pins)
 		c->n_pins = 0;
+	else if (v->set == set_guest_macs)
+		c->n_guest_macs = 0;
 	else
 		c->n_static_vfs = 0;
 }

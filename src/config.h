@@ -29,6 +29,10 @@
 #define VIO_CORE_SCHED_EP_DEFAULT VIO_EP_DIR_DEFAULT "core_sched"
 #define VIO_CONFIG_EP_DEFAULT VIO_EP_DIR_DEFAULT "config"
 
+/* VIRTIOFWD_MIGRATION_ANNOUNCE_MS */
+#define VIO_ANNOUNCE_MS_DEFAULT 50
+#define VIO_ANNOUNCE_MS_MAX 10000
+
 enum vio_huge_mode { VIO_HUGE_AUTO = 0, VIO_HUGE_ON, VIO_HUGE_OFF };
 
 #define VIO_STATIC_BONDS_MAX 16
@@ -90,6 +94,10 @@ struct vio_config {
 
 	struct vio_pin pins[VIO_RELAYS_HARD_MAX * 2];
 	unsigned n_pins;
+	/* Announcing a migrating guest on its relay's VF (announce.h) */
+	unsigned announce_ms; /* VIRTIOFWD_MIGRATION_ANNOUNCE_MS, 0 = off */
+	struct vio_guest_mac guest_macs[VIO_RELAYS_HARD_MAX]; /* VIRTIOFWD_GUEST_MACS */
+	unsigned n_guest_macs;
 	struct vio_static_vf static_vfs[VIO_RELAYS_HARD_MAX];
 	unsigned n_static_vfs;
 	struct vio_bond static_bonds[VIO_STATIC_BONDS_MAX]; /* slots of static_vfs[].bond */

@@ -17,6 +17,7 @@ struct vio_dir_stats {
 	uint64_t long_pkts, long_bytes;    /* dropped: longer than the VF's MTU allows */
 	uint64_t busy_cycles;              /* TSC cycles of its polls that took packets */
 	uint64_t busy_polls;               /* its polls that took packets */
+	uint64_t announce_pkts;            /* VM->VF: RARPs sent for a migrating guest */
 };
 
 /* Where a worker's time goes, in TSC cycles since it started (written by

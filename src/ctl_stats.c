@@ -196,6 +196,7 @@ static void fill_relay(struct relay_msg *m, const struct rates *rt)
 	SET(m->m2v, bytes_dropped_too_long, b->long_bytes);
 	SET(m->m2v, busy_cycles, b->busy_cycles);
 	SET(m->m2v, busy_polls, b->busy_polls);
+	SET(m->m2v, announcements, b->announce_pkts);
 	m->m2v.pkt_rate_rx_from_vm = rt->v[VIO_DIR_VM_TO_VF][R_RX_PKTS];
 	m->m2v.byte_rate_rx_from_vm = rt->v[VIO_DIR_VM_TO_VF][R_RX_BYTES];
 	m->m2v.pkt_rate_tx_to_vf = rt->v[VIO_DIR_VM_TO_VF][R_TX_PKTS];

@@ -1,6 +1,8 @@
 /* The datapath: see forward.h. */
 #include "forward.h"
 
+#include <string.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -346,6 +348,71 @@ static inline uint16_t receive(struct vio_relay_dir *d, struct rte_mbuf **pkts)
 				       r->vm_tso ? VIO_TSO_BURST : VIO_BURST);
 }
 
+/* Announcing a migrating guest for announce.c (see announce.h): a RARP
+ * "reverse request" from the guest's MAC, as QEMU sends to announce a guest
+ * after a migration (a learning switch takes the source address), sent on
+ * the VF queue this worker owns, once per increment of announce_req seen. */
+#define RARP_ETHERTYPE 0x8035
+#define RARP_OP_REQUEST_REVERSE 3
+#define MIN_FRAME 60 /* Ethernet minimum without the FCS */
+
+static void build_rarp(struct rte_mbuf *m, uint64_t mac)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+
+	memset(p, 0, MIN_FRAME);
+	memset(p, 0xff, 6); /* broadcast */
+	for (unsigned i = 0; i < 6; i++) {
+		p[6 + i] = (uint8_t)(mac >> (8 * i)); /* source: the guest */
+		p[22 + i] = p[6 + i];                 /* sender hardware address */
+		p[32 + i] = p[6 + i];                 /* target hardware address */
+	}
+	p[12] = RARP_ETHERTYPE >> 8;
+	p[13] = RARP_ETHERTYPE & 0xff;
+	p[15] = 1;    /* hardware: Ethernet */
+	p[16] = 0x08; /* protocol: IPv4 */
+	p[18] = 6;
+	p[19] = 4;
+	p[21] = RARP_OP_REQUEST_REVERSE;
+	m->data_len = MIN_FRAME;
+	m->pkt_len = MIN_FRAME;
+}
+
+static void __attribute__((noinline, cold)) announce(struct vio_relay_dir *d)
+{
+	struct vio_relay *r = d->relay;
+	uint64_t mac;
+	struct rte_mbuf *m;
+
+	d->announce_done = __atomic_load_n(&r->announce_req, __ATOMIC_ACQUIRE);
+	mac = __atomic_load_n(&r->guest_mac, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&r->migrating, __ATOMIC_ACQUIRE) != VIO_MIG_ANNOUNCING || !mac ||
+	    !r->has_vf)
+		return; /* asked before the device stopped or the guest was heard */
+	m = rte_pktmbuf_alloc(r->pool);
+	if (!m)
+		return; /* the next step asks again */
+	build_rarp(m, mac);
+	if (rte_eth_tx_burst(r->port_id, 0, &m, 1) == 1)
+		vio_stat_add(&d->st.announce_pkts, 1);
+	else
+		rte_pktmbuf_free(m);
+}
+
+/* The guest's MAC for announce.c: the source of the first frame of each
+ * burst it sends, unless one is configured (one 8-byte compare a burst). */
+static inline void learn_mac(struct vio_relay *r, const struct rte_mbuf *m)
+{
+	const uint8_t *src = rte_pktmbuf_mtod(m, const uint8_t *) + 6;
+	uint64_t mac = 0;
+
+	if (r->guest_mac_fixed || unlikely(rte_pktmbuf_data_len(m) < 12) || (src[0] & 1))
+		return;
+	memcpy(&mac, src, 6);
+	if (unlikely(mac != __atomic_load_n(&r->guest_mac, __ATOMIC_RELAXED)) && mac)
+		__atomic_store_n(&r->guest_mac, mac, __ATOMIC_RELAXED);
+}
+
 unsigned vio_forward_poll(struct vio_relay_dir *d)
 {
 	struct rte_mbuf *pkts[VIO_SEG_MAX];
@@ -354,6 +421,10 @@ unsigned vio_forward_poll(struct vio_relay_dir *d)
 	unsigned moved = 0;
 	uint16_t n, rx, sent;
 
+	if (d->dir == VIO_DIR_VM_TO_VF &&
+	    unlikely(__atomic_load_n(&d->relay->announce_req, __ATOMIC_RELAXED) !=
+		     d->announce_done))
+		announce(d);
 	if (d->n_held) {
 		bool still_held;
 
@@ -365,6 +436,8 @@ unsigned vio_forward_poll(struct vio_relay_dir *d)
 	if (!rx)
 		return moved;
 	vio_stat_add(&d->st.rx_pkts, rx);
+	if (d->dir == VIO_DIR_VM_TO_VF)
+		learn_mac(d->relay, pkts[0]);
 
 	if (d->dir == VIO_DIR_VM_TO_VF ? !d->relay->has_vf
 				       : !(__atomic_load_n(&d->relay->vring_enabled, __ATOMIC_ACQUIRE) &

@@ -25,6 +25,7 @@
 #include "cmdline.h"
 #include "config.h"
 #include "control.h"
+#include "announce.h"
 #include "daemon.h"
 #include "eal.h"
 #include "forward.h"
@@ -201,6 +202,7 @@ int main(int argc, char **argv)
 		goto fail_eal;
 	}
 	vio_relays_init(&cfg);
+	vio_announce_init(&cfg);
 	vio_vhost_init(&cfg);
 	vio_relay_sockets_init(&vhost);
 	vio_vf_events_start();
@@ -225,6 +227,7 @@ int main(int argc, char **argv)
 	vio_stats_log_all();
 	vio_vf_events_stop();
 	vio_relay_sockets_fini();
+	vio_announce_fini();
 	vio_relays_fini();
 	vio_workers_stop();
 	vio_workers_fini();
@@ -237,6 +240,7 @@ int main(int argc, char **argv)
 fail_relays:
 	vio_vf_events_stop();
 	vio_relay_sockets_fini();
+	vio_announce_fini();
 	vio_relays_fini();
 	vio_workers_stop();
 	vio_workers_fini();

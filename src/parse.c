@@ -553,6 +553,23 @@ int vio_parse_static_vf(const char *str, struct vio_vf_dev *dev, unsigned *relay
 	return 0;
 }
 
+/* The relay id str begins with, up to end (a separator in str). */
+static int relay_id_until(const char *str, const char *end, unsigned max_relays, unsigned *id,
+			  char *sub, size_t sublen)
+{
+	char buf[64];
+	unsigned long v;
+
+	if ((size_t)(end - str) >= sizeof(buf))
+		return vio_parse_fail(sub, sublen, "not a number");
+	memcpy(buf, str, (size_t)(end - str));
+	buf[end - str] = '\0';
+	if (vio_parse_uint(buf, 0, max_relays - 1, &v, sub, sublen))
+		return -EINVAL;
+	*id = (unsigned)v;
+	return 0;
+}
+
 int vio_parse_pin(const char *str, struct vio_pin *out, unsigned max_relays,
 		  char *err, size_t errlen)
 {
@@ -563,11 +580,8 @@ int vio_parse_pin(const char *str, struct vio_pin *out, unsigned max_relays,
 
 	if (!colon || strlen(str) >= sizeof(buf))
 		return vio_parse_fail(err, errlen, "\"%s\" is not <relay>:<cpu>[,<cpu>]", str);
-	memcpy(buf, str, (size_t)(colon - str));
-	buf[colon - str] = '\0';
-	if (vio_parse_uint(buf, 0, max_relays - 1, &v, sub, sizeof(sub)))
+	if (relay_id_until(str, colon, max_relays, &out->relay, sub, sizeof(sub)))
 		return vio_parse_fail(err, errlen, "relay id in pin \"%s\": %s", str, sub);
-	out->relay = (unsigned)v;
 
 	snprintf(buf, sizeof(buf), "%s", colon + 1);
 	comma = strchr(buf, ',');
@@ -581,6 +595,47 @@ int vio_parse_pin(const char *str, struct vio_pin *out, unsigned max_relays,
 			return vio_parse_fail(err, errlen, "second CPU in pin \"%s\": %s", str, sub);
 		out->cpu_vm_to_vf = (unsigned)v;
 	}
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int vio_parse_guest_mac(const char *str, struct vio_guest_mac *out, unsigned max_relays, char *err,
+			size_t errlen)
+{
+	const char *eq = strchr(str, '='), *m;
+	char sub[VIO_ERR_MAX];
+
+	if (!eq)
+		return vio_parse_fail(err, errlen, "\"%s\" is not <relay>=<MAC>", str);
+	if (relay_id_until(str, eq, max_relays, &out->relay, sub, sizeof(sub)))
+		return vio_parse_fail(err, errlen, "relay id in \"%s\": %s", str, sub);
+	m = eq + 1;
+	for (unsigned i = 0; i < 6; i++, m += 3) {
+		int hi = hex_digit(m[0]), lo = hi < 0 ? -1 : hex_digit(m[1]);
+		char sep = i < 5 ? m[2] : '\0';
+
+		if (lo < 0 || (i < 5 ? sep != ':' && sep != '-' : m[2] != '\0'))
+			return vio_parse_fail(err, errlen,
+					      "MAC address in \"%s\" is not of the form "
+					      "52:54:00:12:34:56",
+					      str);
+		out->mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	if (out->mac[0] & 1)
+		return vio_parse_fail(err, errlen, "MAC address in \"%s\" is a multicast address",
+				      str);
+	if (!(out->mac[0] | out->mac[1] | out->mac[2] | out->mac[3] | out->mac[4] | out->mac[5]))
+		return vio_parse_fail(err, errlen, "MAC address in \"%s\" is all zeros", str);
 	return 0;
 }
 

@@ -96,6 +96,15 @@ struct vio_pin {
 int vio_parse_pin(const char *str, struct vio_pin *out, unsigned max_relays,
 		  char *err, size_t errlen);
 
+/* "<relay>=<MAC>": the guest MAC of a relay, six hex byte pairs separated
+ * by ':' (or '-'); a multicast or all-zero address is refused. */
+struct vio_guest_mac {
+	unsigned relay;
+	uint8_t mac[6];
+};
+int vio_parse_guest_mac(const char *str, struct vio_guest_mac *out, unsigned max_relays, char *err,
+			size_t errlen);
+
 /* VFIO VF token: "" / "none" / "null" (none), "0" (DPDK default token) or a UUID. */
 int vio_parse_vfio_token(const char *str, char *out, size_t outlen, char *err, size_t errlen);
 

@@ -55,6 +55,7 @@ struct vio_relay_dir {
 	uint16_t n_held, held_first;
 	uint64_t held_deadline;            /* TSC: drop the held packets after it */
 	uint16_t next_vring;               /* round robin over guest TX rings */
+	uint32_t announce_done;            /* VM->VF: announce_req values served */
 	struct vio_dir_stats st;
 
 	/* [ctl] */
@@ -73,6 +74,9 @@ struct vio_relay_dir {
 	struct rte_epoll_event kick_ev[VIO_MAX_VRINGS / 2];
 };
 
+/* vio_relay.migrating */
+enum { VIO_MIG_NONE = 0, VIO_MIG_ANNOUNCING, VIO_MIG_HEARD };
+
 struct vio_relay {
 	unsigned id;
 
@@ -90,6 +94,11 @@ struct vio_relay {
 	/* [conn][atomic] connection state, written from vhost callbacks */
 	int conn_vid;                      /* the accepted connection, -1 */
 	uint64_t vring_enabled;            /* bit n: vring n enabled by the guest */
+	/* Announcing the guest while it migrates (announce.h) */
+	uint32_t announce_req; /* [atomic] RARPs asked of the VM->VF worker */
+	uint8_t migrating;     /* [atomic] VIO_MIG_* */
+	bool guest_mac_fixed;  /* configured (set at init): never learnt */
+	uint64_t guest_mac;    /* [atomic] byte i in bits 8i.., 0 = unknown */
 	/* [conn] the connection whose device is running or being started, -1 */
 	int dev_vid;
 	/* [atomic] monotonic ns after which the socket is registered again

@@ -52,6 +52,7 @@ static void read_dir(const struct vio_dir_stats *s, struct vio_dir_stats *o)
 	o->long_bytes = __atomic_load_n(&s->long_bytes, __ATOMIC_RELAXED);
 	o->busy_cycles = __atomic_load_n(&s->busy_cycles, __ATOMIC_RELAXED);
 	o->busy_polls = __atomic_load_n(&s->busy_polls, __ATOMIC_RELAXED);
+	o->announce_pkts = __atomic_load_n(&s->announce_pkts, __ATOMIC_RELAXED);
 }
 
 /* Where each worker's cycles went (one parseable line each). */
@@ -170,7 +171,7 @@ void vio_stats_log_all(void)
 			 " vf_to_vm.drop_long=" PAIR " vm_to_vf.drop_long=" PAIR
 			 " vf.rx_errors=" CNT " vf.rx_missed=" CNT " vf_to_vm.busy_cycles=" CNT
 			 " vf_to_vm.busy_polls=" CNT " vm_to_vf.busy_cycles=" CNT
-			 " vm_to_vf.busy_polls=" CNT,
+			 " vm_to_vf.busy_polls=" CNT " vm_to_vf.announcements=" CNT,
 			 r->has_vf ? r->vf.name : "none", r->vm_running ? "connected" : "none",
 			 vio_vf_link_name(link.state), link.changes,
 			 r->pool ? rte_mempool_avail_count(r->pool) : 0,
@@ -180,7 +181,7 @@ void vio_stats_log_all(void)
 			 s[1].full_pkts, s[1].full_bytes, s[1].nc_pkts, s[1].nc_bytes,
 			 s[0].long_pkts, s[0].long_bytes, s[1].long_pkts, s[1].long_bytes,
 			 vf.rx_errors, vf.rx_missed, s[0].busy_cycles, s[0].busy_polls,
-			 s[1].busy_cycles, s[1].busy_polls);
+			 s[1].busy_cycles, s[1].busy_polls, s[1].announce_pkts);
 		if (r->has_vf && r->vf.is_bond)
 			log_bond(r);
 		log_rings(r);

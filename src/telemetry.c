@@ -139,6 +139,8 @@ static void add_dir(struct rte_tel_data *t, const struct vio_ctl_relay *r, int d
 	rte_tel_data_add_dict_u64(t, "drop_too_long_bytes", st->long_bytes);
 	rte_tel_data_add_dict_u64(t, "busy_polls", st->busy_polls);
 	rte_tel_data_add_dict_u64(t, "busy_cycles", st->busy_cycles);
+	if (d == VIO_DIR_VM_TO_VF)
+		rte_tel_data_add_dict_u64(t, "announcements", st->announce_pkts);
 }
 
 static int cmd_relay(const char *cmd, const char *params, struct rte_tel_data *d)

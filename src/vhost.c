@@ -27,6 +27,7 @@
 
 #include <rte_vhost.h>
 
+#include "announce.h"
 #include "log.h"
 #include "relay.h"
 #include "sockfile.h"
@@ -137,9 +138,26 @@ static int on_vring_state_changed(int vid, uint16_t vring, int enable)
 	return 0;
 }
 
+/* Only VHOST_F_LOG_ALL may change on a running device: QEMU turns it on
+ * when a migration starts and off when it ends.  Runs with every virtqueue
+ * lock held, like vring_state_changed: announce.c only flips an atomic. */
+static int on_features_changed(int vid, uint64_t features)
+{
+	struct vio_relay *r = relay_of(vid);
+	bool on = features & (1ULL << VHOST_F_LOG_ALL);
+
+	if (!r || __atomic_load_n(&r->dev_vid, __ATOMIC_ACQUIRE) != vid)
+		return 0;
+	VIO_RLOG(INFO, r->id, "dirty-page logging %s (migration %s)", on ? "on" : "off",
+		 on ? "started" : "ended");
+	vio_announce_logging(r, on);
+	return 0;
+}
+
 static int on_new_device(int vid)
 {
 	struct vio_relay *r = relay_of(vid);
+	uint64_t features;
 	int rc;
 
 	if (!r)
@@ -164,9 +182,15 @@ static int on_new_device(int vid)
 	vio_ctl_lock();
 	rc = vio_relay_vm_up(r, vid);
 	vio_ctl_unlock();
-	if (rc)
+	if (rc) {
 		vio_relay_dev_release(r, vid);
-	return rc;
+		return rc;
+	}
+	/* Started in the middle of a migration (dirty-page logging already on). */
+	if (rte_vhost_get_negotiated_features(vid, &features) == 0 &&
+	    (features & (1ULL << VHOST_F_LOG_ALL)))
+		vio_announce_logging(r, true);
+	return 0;
 }
 
 static void on_destroy_device(int vid)
@@ -176,8 +200,10 @@ static void on_destroy_device(int vid)
 	if (!r)
 		return;
 	vio_ctl_lock();
-	if (r->vid == vid)
+	if (r->vid == vid) {
+		vio_announce_stop(r);
 		vio_relay_vm_down(r);
+	}
 	vio_ctl_unlock();
 	vio_relay_dev_release(r, vid);
 }
@@ -186,6 +212,7 @@ static const struct rte_vhost_device_ops ops = {
 	.new_device = on_new_device,
 	.destroy_device = on_destroy_device,
 	.vring_state_changed = on_vring_state_changed,
+	.features_changed = on_features_changed,
 	.new_connection = on_new_connection,
 	.destroy_connection = on_destroy_connection,
 };

@@ -130,6 +130,14 @@ static void wake(struct worker *w)
 			   strerror(errno));
 }
 
+void vio_worker_wake_cpu(int cpu)
+{
+	struct worker *w = cpu >= 0 ? worker_by_cpu((unsigned)cpu) : NULL;
+
+	if (w)
+		wake(w);
+}
+
 int vio_workers_init(const struct vio_config *cfg)
 {
 	size_t sz;

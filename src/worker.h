@@ -25,6 +25,9 @@ int vio_worker_stats_read(unsigned i, struct vio_worker_stats *out);
 unsigned vio_worker_cpu(unsigned idx);
 bool vio_worker_cpu_valid(unsigned cpu);
 
+/* Wake the worker of cpu should it be asleep (any thread, never waits). */
+void vio_worker_wake_cpu(int cpu);
+
 /* [ctl] Put d on / take d off the list of its worker (d->cpu), choosing a
  * worker first when d has none.  Neither waits: call vio_workers_sync(). */
 int vio_worker_list(struct vio_relay_dir *d);

@@ -183,6 +183,7 @@ enum {
 	C_LONG_BYTES,
 	C_BUSY_CYCLES,
 	C_BUSY_POLLS,
+	C_ANNOUNCE,
 	C_N
 };
 
@@ -234,6 +235,7 @@ static void view_dirs(const RelayState *r, struct dir_view d[2])
 		TAKE(&d[1], C_LONG_BYTES, b, bytes_dropped_too_long);
 		TAKE(&d[1], C_BUSY_CYCLES, b, busy_cycles);
 		TAKE(&d[1], C_BUSY_POLLS, b, busy_polls);
+		TAKE(&d[1], C_ANNOUNCE, b, announcements);
 	}
 	if (r->cpu) {
 		d[0].has_cpu = r->cpu->has_vf_to_vm;
@@ -569,6 +571,10 @@ int vio_metrics_render(const struct vio_metrics_src *src, char **out, size_t *le
 		relay_counter(&o, st, "relay_busy_cycles_total",
 			      "TSC cycles of the polls of a relay direction that took packets.",
 			      C_BUSY_CYCLES, false);
+		relay_counter(
+			&o, st, "relay_announcements_total",
+			"RARPs a relay sent on its VF to announce its guest while it migrates.",
+			C_ANNOUNCE, false);
 		relay_cpus(&o, st, src->config);
 		vf_families(&o, st);
 		worker_families(&o, st);

@@ -94,7 +94,8 @@ static void flat_dir(const char *relay, const char *dir, const ProtobufCMessage 
 					    "pkts_dropped_too_long",
 					    "bytes_dropped_too_long",
 					    "busy_cycles",
-					    "busy_polls"};
+					    "busy_polls",
+					    "announcements"};
 	char prefix[96], name[64];
 
 	snprintf(prefix, sizeof(prefix), "%s.%s", relay, dir);

@@ -79,6 +79,10 @@ cleanup() {
 		for m in $(awk '$3 == "hugetlbfs" {print $2}' /proc/mounts); do rm -f "$m/$p"map_*; done
 	done
 	for hook in "${AT_EXIT[@]}"; do eval "$hook" || true; done
+	# VIO_KEEP_LOGS=DIR: the test's logs kept for a post-mortem
+	if [ -n "${VIO_KEEP_LOGS:-}" ] && mkdir -p "$VIO_KEEP_LOGS"; then
+		cp "$T"/*.log "$T"/*.txt "$VIO_KEEP_LOGS"/ 2>/dev/null || true
+	fi
 	rm -rf "$T"
 	exit $rc
 }

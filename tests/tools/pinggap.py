@@ -3,8 +3,8 @@
 
     pinggap.py PING_OUT [TCPDUMP_OUT T_START T_DONE PORT...]
 
-PING_OUT is the output of `ping -D` (one "[time] ... icmp_seq=N" line per
-reply).  Prints one line of key=value pairs:
+PING_OUT is the output of `ping -D` (one "[time] N bytes from ...
+icmp_seq=N" line per reply; its error lines are not replies).  Prints one line of key=value pairs:
 
   sent, replies, lost       requests sent (ping's summary, else the highest
                             sequence number answered), answered, not
@@ -26,7 +26,9 @@ import sys
 def main():
     seqs = {}
     for line in open(sys.argv[1]):
-        m = re.match(r"\[(\d+\.\d+)\].*icmp_seq=(\d+) ", line)
+        # replies only: "[t] 64 bytes from ...: icmp_seq=N ...", not the
+        # "[t] From 10.0.0.1 icmp_seq=N Destination Host Unreachable" errors
+        m = re.match(r"\[(\d+\.\d+)\] \d+ bytes from .*icmp_seq=(\d+) ", line)
         if m:
             seqs[int(m.group(2))] = float(m.group(1))
     if not seqs:

@@ -1,5 +1,6 @@
 /* The datapath harness of the unit tests: see dp_harness.h. */
 #include "dp_harness.h"
+#include "relay.h"
 
 #include <string.h>
 
@@ -199,4 +200,22 @@ unsigned dp_vf_sent(uint32_t *seq, uint32_t *len, unsigned max)
 		rte_pktmbuf_free_bulk(m, k);
 	}
 	return n;
+}
+
+void dp_relay(struct vio_relay *r, uint32_t max_frame)
+{
+	memset(r, 0, sizeof(*r));
+	r->vid = 7;
+	r->vm_running = true;
+	r->has_vf = true;
+	r->port_started = true;
+	r->port_id = dp_vf_port;
+	r->pool = dp_pool;
+	r->vf_max_frame = max_frame;
+	r->vring_enabled = 3; /* vrings 0 and 1: guest RX and TX queue 0 */
+	for (int d = 0; d < VIO_NB_DIRS; d++) {
+		r->dirs[d].relay = r;
+		r->dirs[d].dir = (enum vio_dir)d;
+		r->dirs[d].cpu = -1;
+	}
 }

@@ -12,6 +12,7 @@
 struct rte_mbuf;
 struct rte_mempool;
 struct rte_ring;
+struct vio_relay;
 
 #define DP_POOL_SIZE 1023 /* mbufs in dp_pool (no per-lcore cache: counts are exact) */
 #define DP_VF_TX_ROOM 8   /* frames the VF's TX ring takes before it is full */
@@ -26,6 +27,11 @@ int dp_eal_init(const char *prog, const char *lcores);
 /* dp_pool, and with vf the ring port dp_vf_port (configured, started). */
 int dp_setup(bool vf);
 void dp_teardown(void);
+
+/* A relay zeroed, then running both ways: a guest (vhost device 7) with
+ * queue pair 0 enabled, the ring port as its VF with dp_pool, frames up to
+ * max_frame bytes; its directions unassigned (cpu -1). */
+void dp_relay(struct vio_relay *r, uint32_t max_frame);
 
 /* A UDP frame of len bytes (at least DP_HDR_UDP + 4) from mp: source port
  * 1000 + flow, seq in the first payload bytes, the rest a pattern of seq.

@@ -304,6 +304,53 @@ static void test_set_cmdline_labels(void **state)
 	assert_true(cfg.jumbo);
 }
 
+/* ---- announcing a migrating guest ------------------------------------------------------ */
+
+static void test_migration_announce(void **state)
+{
+	const struct vio_var *v = vio_var_by_name("VIRTIOFWD_MIGRATION_ANNOUNCE_MS");
+
+	assert_int_equal(cfg.announce_ms, 50);
+	load_ok("VIRTIOFWD_MIGRATION_ANNOUNCE_MS=off\n");
+	assert_int_equal(cfg.announce_ms, 0);
+	load_ok("VIRTIOFWD_MIGRATION_ANNOUNCE_MS=10000\n");
+	assert_int_equal(cfg.announce_ms, 10000);
+	load_bad("VIRTIOFWD_MIGRATION_ANNOUNCE_MS=10001\n", "VIRTIOFWD_MIGRATION_ANNOUNCE_MS",
+		 "10001");
+	load_bad("VIRTIOFWD_MIGRATION_ANNOUNCE_MS=soon\n", "VIRTIOFWD_MIGRATION_ANNOUNCE_MS",
+		 "soon");
+	assert_int_equal(cfg.announce_ms, 10000); /* a refused value changes nothing */
+	assert_int_equal(vio_config_set(&cfg, v, "0", true, err, sizeof(err)), 0);
+	assert_int_equal(cfg.announce_ms, 0);
+}
+
+static void test_guest_macs(void **state)
+{
+	const struct vio_var *v = vio_var_by_name("VIRTIOFWD_GUEST_MACS");
+	static const uint8_t mac2[6] = {0x52, 0x54, 0x00, 0x00, 0x00, 0x02};
+
+	assert_int_equal(cfg.n_guest_macs, 0);
+	load_ok("VIRTIOFWD_GUEST_MACS=\"1=52:54:00:00:00:01;2=52:54:00:00:00:02\"\n");
+	assert_int_equal(cfg.n_guest_macs, 2);
+	assert_int_equal(cfg.guest_macs[1].relay, 2);
+	assert_memory_equal(cfg.guest_macs[1].mac, mac2, 6);
+	/* an array, replacing the earlier list */
+	load_ok("VIRTIOFWD_GUEST_MACS=(3=52:54:00:00:00:03)\n");
+	assert_int_equal(cfg.n_guest_macs, 1);
+	assert_int_equal(cfg.guest_macs[0].relay, 3);
+	load_bad("VIRTIOFWD_GUEST_MACS=\"1=52:54:00:00:00:01;1=52:54:00:00:00:02\"\n",
+		 "VIRTIOFWD_GUEST_MACS", "relay 1 has two MACs");
+	load_bad("VIRTIOFWD_GUEST_MACS=1=ff:ff:ff:ff:ff:ff\n", "VIRTIOFWD_GUEST_MACS", "multicast");
+	/* the first command-line item replaces the file's list */
+	load_ok("VIRTIOFWD_GUEST_MACS=(1=52:54:00:00:00:01 2=52:54:00:00:00:02)\n");
+	assert_int_equal(vio_config_set(&cfg, v, "4=52:54:00:00:00:04", true, err, sizeof(err)), 0);
+	assert_int_equal(cfg.n_guest_macs, 1);
+	assert_int_equal(cfg.guest_macs[0].relay, 4);
+	assert_int_equal(vio_config_set(&cfg, v, "4=52:54:00:00:00:05", true, err, sizeof(err)),
+			 -EINVAL);
+	assert_contains(err, "--guest-mac");
+}
+
 /* ---- online CPUs and the shipped file ------------------------------------------------- */
 
 static void test_read_online_cpus(void **state)
@@ -370,6 +417,8 @@ int main(void)
 		T(test_core_sched_implies_stats),
 		T(test_set_cmdline_lists_replace),
 		T(test_set_cmdline_labels),
+		T(test_migration_announce),
+		T(test_guest_macs),
 		T(test_read_online_cpus),
 		T(test_shipped_file),
 	};

@@ -56,20 +56,7 @@ static int reset(void **state)
 	clean_up();
 	pool_base = rte_mempool_avail_count(dp_pool);
 	drain_base = rte_mempool_avail_count(drain);
-	memset(&relay, 0, sizeof(relay));
-	relay.vid = 7;
-	relay.vm_running = true;
-	relay.has_vf = true;
-	relay.port_started = true;
-	relay.port_id = dp_vf_port;
-	relay.pool = dp_pool;
-	relay.vf_max_frame = MAX_FRAME;
-	relay.vring_enabled = RX_RING(0) | TX_RING(0);
-	for (int d = 0; d < VIO_NB_DIRS; d++) {
-		relay.dirs[d].relay = &relay;
-		relay.dirs[d].dir = (enum vio_dir)d;
-		relay.dirs[d].cpu = -1;
-	}
+	dp_relay(&relay, MAX_FRAME);
 	fv_reset();
 	return 0;
 }

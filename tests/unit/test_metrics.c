@@ -48,6 +48,7 @@ static const struct {
 	{"virtioforwarder_relay_dropped_bytes_total", "counter"},
 	{"virtioforwarder_relay_busy_polls_total", "counter"},
 	{"virtioforwarder_relay_busy_cycles_total", "counter"},
+	{"virtioforwarder_relay_announcements_total", "counter"},
 	{"virtioforwarder_relay_worker_cpu", "gauge"},
 	{"virtioforwarder_relay_assigned_cpu", "gauge"},
 	{"virtioforwarder_vf_link_up", "gauge"},
@@ -116,6 +117,7 @@ static int setup(void **state)
 		fx.m2v[i].has_bytes_dropped_vf_not_connected = 1;
 		fx.m2v[i].has_pkts_dropped_too_long = fx.m2v[i].has_bytes_dropped_too_long = 1;
 		fx.m2v[i].has_busy_cycles = fx.m2v[i].has_busy_polls = 1;
+		fx.m2v[i].has_announcements = 1;
 		fx.rs[i].vhost = &fx.vhost[i];
 		fx.rs[i].vf_to_vm = &fx.v2m[i];
 		fx.rs[i].vm_to_vf = &fx.m2v[i];
@@ -155,6 +157,7 @@ static int setup(void **state)
 	fx.v2m[1].busy_cycles = 10600;
 	fx.v2m[1].busy_polls = 4;
 	fx.m2v[1].pkts_rx_from_vm = 7;
+	fx.m2v[1].announcements = 6;
 	fx.m2v[1].pkts_dropped_too_long = 2;
 	fx.m2v[1].bytes_dropped_too_long = 18000;
 	fx.m2v[1].pkts_dropped_vf_not_connected = 1;
@@ -353,6 +356,10 @@ static void test_samples(void **state)
 			"direction=\"vf_to_vm\"} 4\n");
 	assert_has(t, "\nvirtioforwarder_relay_busy_cycles_total{relay=\"2\","
 			"direction=\"vf_to_vm\"} 10600\n");
+	assert_has(t, "\nvirtioforwarder_relay_announcements_total{relay=\"2\","
+		      "direction=\"vm_to_vf\"} 6\n");
+	assert_null(strstr(t, "virtioforwarder_relay_announcements_total{relay=\"2\","
+			      "direction=\"vf_to_vm\""));
 	assert_has(t, "\nvirtioforwarder_relay_worker_cpu{relay=\"2\",direction=\"vm_to_vf\"} 3\n");
 	assert_null(strstr(t, "virtioforwarder_relay_worker_cpu{relay=\"5\""));
 	assert_has(t, "\nvirtioforwarder_relay_assigned_cpu{relay=\"7\",direction=\"vf_to_vm\"} 1\n");

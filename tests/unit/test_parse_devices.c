@@ -1,5 +1,5 @@
 /* Unit tests of src/parse.c, device side: PCI addresses, VF device strings,
- * static VF entries, pins, VFIO tokens and socket file-name patterns. */
+ * static VF entries, pins, guest MACs, VFIO tokens and socket file-name patterns. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -414,6 +414,47 @@ static void test_pin_bad(void **state)
 	pin_bad("0: 1", NULL);
 }
 
+/* ---- guest MACs --------------------------------------------------------- */
+
+static void test_guest_mac(void **state)
+{
+	static const uint8_t want[6] = {0x52, 0x54, 0x00, 0xab, 0xcd, 0xef};
+	struct vio_guest_mac g;
+
+	assert_int_equal(vio_parse_guest_mac("3=52:54:00:ab:cd:ef", &g, 32, err, sizeof(err)), 0);
+	assert_int_equal(g.relay, 3);
+	assert_memory_equal(g.mac, want, 6);
+	assert_int_equal(vio_parse_guest_mac("31=52-54-00-AB-CD-EF", &g, 32, err, sizeof(err)), 0);
+	assert_int_equal(g.relay, 31);
+	assert_memory_equal(g.mac, want, 6);
+}
+
+static void guest_mac_bad(const char *str, const char *needle)
+{
+	struct vio_guest_mac g;
+
+	reset_err();
+	assert_true(vio_parse_guest_mac(str, &g, 32, err, sizeof(err)) < 0);
+	assert_contains(err, str);
+	assert_contains(err, needle);
+}
+
+static void test_guest_mac_bad(void **state)
+{
+	guest_mac_bad("32=52:54:00:12:34:56", "relay id");
+	guest_mac_bad("x=52:54:00:12:34:56", "relay id");
+	guest_mac_bad("52:54:00:12:34:56", "<relay>=<MAC>");
+	guest_mac_bad("1=52:54:00:12:34", "of the form");
+	guest_mac_bad("1=52:54:00:12:34:56:78", "of the form");
+	guest_mac_bad("1=52:54:00:12:34:5", "of the form");
+	guest_mac_bad("1=52:54:00:12:34:5g", "of the form");
+	guest_mac_bad("1=52.54.00.12.34.56", "of the form");
+	guest_mac_bad("1=", "of the form");
+	guest_mac_bad("1=01:00:5e:00:00:01", "multicast");
+	guest_mac_bad("1=ff:ff:ff:ff:ff:ff", "multicast");
+	guest_mac_bad("1=00:00:00:00:00:00", "all zeros");
+}
+
 /* ---- VFIO token ------------------------------------------------------------- */
 
 static void test_vfio_token(void **state)
@@ -605,6 +646,8 @@ int main(void)
 		cmocka_unit_test(test_static_vf_bad),
 		cmocka_unit_test(test_pin),
 		cmocka_unit_test(test_pin_bad),
+		cmocka_unit_test(test_guest_mac),
+		cmocka_unit_test(test_guest_mac_bad),
 		cmocka_unit_test(test_vfio_token),
 		cmocka_unit_test(test_vfio_token_bad),
 		cmocka_unit_test(test_socket_pattern),
