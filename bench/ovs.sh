@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
 # Open vSwitch with DPDK as a second reference forwarder: sourced by bench/run
 # (after tests/system/lib.sh: $T, $SOCKDIR, $TAG, PID, PREFIXES, log, fail).

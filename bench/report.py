@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Turn bench/run's results into docs/performance.md and PNG plots.
 
   report.py RESULTS.tsv COMMANDS.txt OUTDIR [--quick]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* LD_PRELOAD shim for dpdk-testpmd (the benchmark's reference forwarder):
  * accounts the forwarding lcore's TSC cycles the way our worker does
  * (src/worker.c, poll_all), so that the reference's "cycles per packet while

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
 # Helpers for bench/vhost_cycles.c (an LD_PRELOAD shim for dpdk-testpmd that
 # accounts its forwarding lcore's cycles like our worker does).  Source it:

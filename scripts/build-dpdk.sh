@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A DPDK with ports enough for 64 relays, made from Debian's own source
 # package of the DPDK version this machine has (libdpdk-dev), and installed
 # under a private prefix; prints that prefix.

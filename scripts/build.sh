@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Configure (once) and build with warnings fatal.
 #
 #   scripts/build.sh            ./build, against Debian's DPDK (relay ids 0-31:

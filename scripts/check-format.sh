@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The C lines a change adds or modifies, held to .clang-format: git
 # clang-format (Debian's clang-format package) formats only those lines.
 # Older lines are not checked.  Prints what formatting would change and exits

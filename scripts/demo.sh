@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Demo: the forwarder on a built-in topology, no hardware needed.
 #
 #   ns "vf": vf0 10.0.0.1  -- the "VF": a DPDK net_tap port of the daemon

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Coverage-guided fuzzing with libFuzzer (tests/fuzz/, docs/testing.md "Fuzzing").
 #
 #   scripts/fuzz.sh [--seconds N | --runs N] [--only NAME[,NAME...]] [--jobs N]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # meson install step: install-conf.sh SOURCE DEST puts the shipped
 # configuration file at $DESTDIR/DEST, unless a file is already there: an
 # operator's edited copy is never overwritten (`meson install` would).

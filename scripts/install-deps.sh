@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Install what virtio-forwarder needs to build, test and run on Debian 12.
 # Idempotent: does nothing when every package is already there.
 set -eu

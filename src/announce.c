@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Announcing a migrating guest on its relay's VF: see announce.h. */
 #define VIO_LOG_MODULE "announce"
 #include "announce.h"

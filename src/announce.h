@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Announcing a migrating guest on its relay's VF: the failover standby path.
  *
  * In virtio-net failover (docs/guests.md) QEMU unplugs the guest's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Bonded VFs, the DPDK-free part: see bond.h. */
 #include "bond.h"
 

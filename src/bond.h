@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Bonded VFs: a bond is one relay's VF side made of 2 to VIO_BOND_MAX
  * member devices (PCI VFs or DPDK device strings) behind DPDK's bonding PMD,
  * so that the relay survives the failure of one member's link.  This module

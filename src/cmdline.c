@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Command-line parsing: see cmdline.h. */
 #include "cmdline.h"
 

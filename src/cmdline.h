@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Command line of the daemon: the original virtio-forwarder's long and short
  * option names, each mapped onto a configuration variable (config.h). */
 #ifndef VIO_CMDLINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Configuration file reader: see conffile.h. */
 #include "conffile.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Reader for /etc/default/virtioforwarder: the subset of bash assignment
  * syntax that the file uses, parsed without running a shell.
  *

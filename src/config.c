@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Daemon configuration: see config.h. */
 #include "config.h"
 

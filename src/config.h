@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Daemon configuration: defaults, the variables of /etc/default/virtioforwarder,
  * their command-line equivalents, and whole-configuration validation.
  *

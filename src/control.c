@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The daemon's implementation of the control backend (ctl_backend.h) on top
  * of the relay table, and the start of the control services. */
 #define VIO_LOG_MODULE "control"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The daemon's control plane: the relay table behind the ZeroMQ services
  * (port_control, stats, core_sched, config; docs/control.md). */
 #ifndef VIO_CONTROL_H

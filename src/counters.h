@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Relay directions and their cumulative counters (DPDK-free: shared by the
  * datapath, the stats service and the unit tests). */
 #ifndef VIO_COUNTERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What the control services see of the daemon.
  *
  * The services (ctl_port.c, ctl_stats.c, ctl_core_sched.c, ctl_config.c)

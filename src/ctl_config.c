@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The config service: which worker CPUs serve each relay's two directions
  * (relays in use, and relays with a pinned CPU), in relay id order.  A CPU
  * is the live placement when the direction has a worker, else the pin,

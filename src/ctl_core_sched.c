@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The core_sched service (enabled by VIO4WD_CORE_SCHED_ENABLE=true):
  * GET_EAL_CORES lists the worker CPUs; UPDATE moves relays' directions to
  * other workers at run time (docs/control.md).  An UPDATE is checked whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The control lock: see ctl_lock.h. */
 #define VIO_LOG_MODULE "lock"
 #include "ctl_lock.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The control lock: one mutex serialising every change of control state
  * (the relay table, the workers' task lists, wake-up sources, VF events,
  * bonds): startup, shutdown, control requests, the vhost new_device and

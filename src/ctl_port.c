@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The port_control service: ADD, REMOVE, ADD_SOCK, REMOVE_SOCK, QUERY_PCI
  * (docs/control.md).  Every request is checked completely before anything
  * changes; an operation made of two steps (ADD_SOCK: VF, then socket) undoes

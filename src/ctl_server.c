@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The control transport: see ctl_server.h. */
 #define VIO_LOG_MODULE "control"
 #include "ctl_server.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The control transport: one thread serving every enabled control service
  * on its own ZeroMQ ipc endpoint.
  *

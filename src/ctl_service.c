@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What the control services share: see ctl_service.h. */
 #include "ctl_service.h"
 

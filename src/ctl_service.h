@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A control service turns one request frame into one reply frame.
  *
  * The transport (ctl_server.c) owns the ZeroMQ sockets and calls a service's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The stats service: RelayState of all or selected relays, with counters and
  * rates (docs/control.md).
  *

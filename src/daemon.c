@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Process plumbing: see daemon.h. */
 #define VIO_LOG_MODULE "daemon"
 #include "daemon.h"

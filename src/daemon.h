@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Process plumbing: daemonising with a readiness report to the parent, the
  * pid file, and signals (handled synchronously by the main thread). */
 #ifndef VIO_DAEMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* EAL bring-up: see eal.h. */
 #define VIO_LOG_MODULE "eal"
 #include "eal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* DPDK EAL bring-up: lcores from the configuration, hugepages or ordinary
  * shared memory, and no device probed except the ones the relays attach. */
 #ifndef VIO_EAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Flow hashing: see flowhash.h. */
 #include "flowhash.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Flow hashing for spreading VF->VM traffic over a guest's RX queues
  * (multiqueue, guide section 12).  DPDK-free: it reads raw frame bytes.
  *

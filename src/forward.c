@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The datapath: see forward.h. */
 #include "forward.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The datapath: one poll of one relay direction.  Runs on worker lcores only.
  * Never allocates (beyond mbufs from the relay's pool), locks or logs. */
 #ifndef VIO_FORWARD_H

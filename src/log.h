@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Logging: syslog levels 0-7, to stderr (foreground) or syslog (daemon).
  *
  * VIO_LOG(INFO, "...") prefixes the module name set by the including file

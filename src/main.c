@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* virtio-forwarder: relays traffic between SR-IOV VFs (DPDK ports) and the
  * virtio-net devices of VMs (vhost-user).
  *

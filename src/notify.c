@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Idle wake-up sources: see notify.h. */
 #include "notify.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Idle workers sleep instead of polling: a direction registers the file
  * descriptors that signal new input (the guest's kick eventfds for VM->VF,
  * the VF's RX interrupt for VF->VM) with its worker's epoll instance, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Software completion of guest offloads: see offload.h. */
 #include "offload.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Guest offloads the VF cannot complete, completed in software.
  *
  * A guest that negotiated VIRTIO_NET_F_CSUM may send TCP and UDP packets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Value parsers: see parse.h. */
 #include "parse.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Value parsers shared by the configuration file, the command line and the
  * control services.  Every parser is pure: it touches no global state, and
  * on failure it writes a human-readable reason into err and returns -EINVAL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The relay table, the VF side and the relay lifecycle; the vhost-user
  * sockets are in relay_sock.c.  See relay.h for the locking rules. */
 #define VIO_LOG_MODULE "relay"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The relay table: one relay pairs a VF-side DPDK port with a vhost-user
  * socket and forwards both ways.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Shared by relay.c (the relay table, VF side, lifecycle) and relay_sock.c
  * (the vhost-user side); not for other modules: they use relay.h. */
 #ifndef VIO_RELAY_PRIV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The relays' vhost-user side: see relay.h.  Sockets are registered and
  * unregistered without the control lock (librte_vhost takes its own mutexes
  * there and calls back into us); connections are claimed under the

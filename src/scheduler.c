@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Worker selection: see scheduler.h. */
 #include "scheduler.h"
 

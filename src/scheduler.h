@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Worker selection: which worker CPU serves a relay direction.  Pure logic,
  * no DPDK: unit-tested on its own. */
 #ifndef VIO_SCHEDULER_H

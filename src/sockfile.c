@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unix socket files handled without trusting the directory: see sockfile.h. */
 #include "sockfile.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unix socket files in directories other users may write: what is at a
  * path, who is at the other end of a connection, and ownership changes that
  * never follow a link.

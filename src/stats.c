@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Relay statistics: see stats.h. */
 #define VIO_LOG_MODULE "stats"
 #include "stats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Relay statistics: consistent-enough snapshots of the per-direction
  * counters (each counter read atomically; no lock with the workers). */
 #ifndef VIO_STATS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* DPDK telemetry commands: see telemetry.h.
  *
  * Replies are built in rte_tel_data trees that DPDK frees once written.  A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* DPDK telemetry commands of the daemon, served on EAL's telemetry socket
  * (<runtime dir>/dpdk_telemetry.v2, root only: see eal.c):
  *

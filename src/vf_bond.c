@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Bonded VFs, the DPDK side: see vf_bond.h. */
 #define VIO_LOG_MODULE "vf_bond"
 #include "vf_bond.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Bonded VFs, the DPDK side: a relay's VF port that is a bond (DPDK's
  * bonding PMD) of member ports, each a hot-plugged VF or virtual device.
  * The bond port is then configured, started and stopped like any VF port

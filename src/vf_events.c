@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* VF port events: see vf_events.h. */
 #define VIO_LOG_MODULE "vf_events"
 #include "vf_events.h"

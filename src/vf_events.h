@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Events of the VF ports: link state changes (logged, counted, shown in
  * stats), device removal and reset requests from the driver (handled on the
  * control path: the relay drops a removed VF, and reconfigures a VF that

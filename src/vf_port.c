@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The VF side: see vf_port.h. */
 #define VIO_LOG_MODULE "vf"
 #include "vf_port.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The VF side of a relay: a DPDK ethdev port hot-plugged at run time from a
  * PCI address or a virtual device string, configured with one queue pair.
  * Attaching, configuring, starting, stopping, resetting and detaching a port

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The vhost-user side: see vhost.h.
  *
  * Callback threading (DPDK 22.11, lib/vhost):

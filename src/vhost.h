@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The vhost-user side: socket registration (server or client mode), the
  * features offered to guests, and the device callbacks. */
 #ifndef VIO_VHOST_H

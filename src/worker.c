@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Worker lcores and their task lists: see worker.h. */
 #define VIO_LOG_MODULE "worker"
 #include "worker.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Worker lcores: each busy-polls the relay directions on its task list and
  * backs off (sleeping, RCU-offline) when a pass moved nothing.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The load balancer's decision: see balance.h. */
 #include "balance.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The load balancer's decision (vio4wd_core_scheduler, user's guide
  * section 9), kept free of I/O so that unit tests can drive it.
  *

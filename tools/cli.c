@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The control tools' command line: see cli.h. */
 #include "cli.h"
 

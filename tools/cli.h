@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The command line every control tool shares: getopt_long with --help (and
  * --version), plain string options (endpoints, addresses) stored without a
  * case of their own, and the operand count checked after the last option.

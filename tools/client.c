@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* One request/reply exchange with a daemon service: see client.h. */
 #include "client.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What the control tools share: one request/reply exchange with a daemon
  * service, command-line helpers, and the exit codes.
  *

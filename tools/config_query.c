@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* virtioforwarder_config: the relay to worker CPU map from the config
  * service, printed in protobuf text format. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Worker CPUs and relay placement for the tools: see core_map.h. */
 #include "core_map.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What the core pinner, the load monitor and the load balancer share: the
  * worker CPUs (core_sched GET_EAL_CORES), the relays' placement (stats) and
  * moving relays (core_sched UPDATE). */

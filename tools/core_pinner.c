@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* virtioforwarder_core_pinner: show which worker CPUs serve each relay, or
  * move relays (user's guide sections 8, 9, 14).
  *   virtioforwarder_core_pinner [--print-core-map]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vio4wd_core_scheduler: the load balancing daemon (user's guide section 9).
  *
  * Every interval it asks the forwarder's stats service for each relay

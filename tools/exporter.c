@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* virtioforwarder_exporter: the forwarder's counters for Prometheus
  * (docs/operation.md, "Prometheus metrics").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Parsing of the exporter's --listen address: see listen_addr.h. */
 #include "listen_addr.h"
 

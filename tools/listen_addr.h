@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The exporter's --listen value: a numeric IPv4 or bracketed IPv6 address
  * and a port, "127.0.0.1:9639", "[::1]:9639" ("localhost:PORT" is
  * 127.0.0.1). */

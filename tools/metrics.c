@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The Prometheus text format of a stats reply: see metrics.h.
  *
  * A family's HELP and TYPE lines come first, then all of its samples (the

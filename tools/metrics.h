@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The Prometheus text exposition format (version 0.0.4) of a stats reply:
  * what virtioforwarder_exporter serves on /metrics.  Pure rendering, no I/O,
  * so that it is unit-tested on hand-made replies.  Every family and its unit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* virtioforwarder_monitor_load: a live bar per worker CPU showing the
  * packets per second it relays (user's guide sections 9, 14).  The load of a
  * CPU is the sum, over the relay directions it serves, of the packets it

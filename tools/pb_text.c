@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Protobuf text format from descriptors: see pb_text.h. */
 #include "pb_text.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Print a protobuf message in the protobuf text format (what the original's
  * Python tools print with print(reply)), driven by the message descriptor. */
 #ifndef VIO_TOOL_PB_TEXT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* virtioforwarder_port_control: add and remove VFs and vhost-user sockets
  * at run time (user's guide section 7; docs/control.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The load balancer's settings: see sched_settings.h. */
 #include "sched_settings.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The load balancer's settings (vio4wd_core_scheduler): its options, ours
  * and the original's, and the original's variables VIO4WD_CORE_SCHED_* of
  * the forwarder's configuration file.  An option overrides its variable.

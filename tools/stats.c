@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* virtioforwarder_stats: relay counters and rates (user's guide section 14;
  * docs/control.md).  Flat output is one key=value line per field, keys as
  * relay_<id>.<direction>[.cpu_<n>].<field> like the original tool's. */

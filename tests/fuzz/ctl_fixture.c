@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The control-service harnesses' relay table: see ctl_fixture.h. */
 #include "ctl_fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The relay table the control-service harnesses run against: the fake of
  * tests/unit/fake_backend.c, reset before every input and filled with a few
  * relays in different states so that the handlers reach their deep paths. */

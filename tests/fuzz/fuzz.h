@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Shared by the libFuzzer harnesses of tests/fuzz (built with -Dfuzz=true,
  * run by scripts/fuzz.sh).  Each harness is one fuzz_<name>.c defining
  * LLVMFuzzerTestOneInput; libFuzzer supplies main(). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the command line (src/cmdline.c) onto the variable
  * table (src/config.c).
  *

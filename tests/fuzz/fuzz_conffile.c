@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the configuration file reader (src/conffile.c) and the
  * variable setters and validation behind it (src/config.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the config service (src/ctl_config.c).
  *
  * Input: one request frame (normally a serialized, empty ConfigRequest,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the core_sched service (src/ctl_core_sched.c).
  *
  * Input: one request frame (normally a serialized CoreSchedRequest), handled

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the port_control service (src/ctl_port.c).
  *
  * Input: one request frame as the transport hands it over (normally a

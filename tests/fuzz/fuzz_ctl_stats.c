@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the stats service (src/ctl_stats.c).
  *
  * Input: one request frame (normally a serialized StatsRequest).  The fake

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the value parsers (src/parse.c).
  *
  * Input: one value.  It ends at its first NUL byte (as every C string the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Writes the seed corpora and dictionaries of the fuzz harnesses:
  *
  *   build-fuzz/tests/fuzz/gen_seeds tests/fuzz

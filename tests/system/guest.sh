@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The real-guest rig shared by the QEMU tests (source after lib.sh): the
 # guest built by tests/tools/mkguest.sh (cached) and its QEMU command line.
 G=${VIO_GUEST_DIR:-/var/cache/virtio-forwarder-tests/guest}

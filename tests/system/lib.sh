@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Shared helpers of the system tests: sourced by tests/system/test_*.sh.
 #
 # Topology used by most tests (all on one host, 2 CPUs):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Adversarial control (issue 13, defect 1): client mode, the shipped default.
 # Six relays connect to "QEMU" listeners that come and go (accept one
 # connection, close, vanish, come back), so librte_vhost's reconnect thread

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Adversarial control clients (issue 13, defects 3 and 4), against a daemon
 # whose descriptor limit is 1024 (soft and hard, as a unit without
 # LimitNOFILE gives it):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Issue 13, defect 9: a VF whose NUMA node is -1 (every virtual device; some
 # platforms report -1 for PCI devices too) got a pool with socket_id -1, so
 # every VM connect "moved" its buffers to the VM's node: the configured

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Adversarial control (issue 13, defects 2 and 7): what a port-control
 # request can reach, and sockets nobody should wait on.
 #  - device arguments that reach files (net_pcap's tx_pcap truncated any

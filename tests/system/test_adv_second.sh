@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Issue 13, defect 8: a second daemon must not take over the first one's
 # control endpoints (libzmq removes an existing ipc path when it binds; when
 # the second daemon exited, the first was unreachable) nor its pid file.

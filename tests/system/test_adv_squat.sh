@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Adversarial local user (issue 13, defect 5): client mode with the sockets
 # in a directory everyone can write (a sticky copy of /tmp, the guide's
 # default).  An unprivileged user (nobody) listens on relay 1's path before

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Adversarial local user (issue 13, defect 6): whoever can write the socket
 # directory swaps each new relay socket for a symlink to a root-owned file
 # between the daemon's bind and its chown/chmod (server mode, socket owner

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Bad configurations must stop the real daemon at startup: it exits non-zero
 # and its stderr names the variable (or option) and the offending value.  One
 # good configuration must start ("ready") and stop cleanly on SIGTERM.

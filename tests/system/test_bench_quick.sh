@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The benchmark's quick mode: every case runs for a few seconds and every
 # figure must be produced (no threshold on speed: these machines are shared).
 set -eu

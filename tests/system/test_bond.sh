@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Bonded VFs (issue 17, point 5): one relay's VF side is a bond of two
 # net_tap "VFs" (DPDK's bonding PMD).
 #   ns vf: br0 10.0.0.1 on vfa + vfb -- daemon (bond) -- socket -- testpmd -- ns vm: vm0 10.0.0.2

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Byte-exact transfer: thousands of frames of 60..1514 bytes with distinct
 # payloads cross each way at the same time; every frame arrives complete,
 # identical and in order, and the daemon's counters agree with what crossed.

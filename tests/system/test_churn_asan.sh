@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Churn under traffic with AddressSanitizer and UBSan: the daemon is built with
 # -fsanitize=address,undefined and its three relays (dynamic sockets, net_tap
 # VFs, one testpmd "VM" with three virtio-user ports) are churned for

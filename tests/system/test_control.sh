@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The control plane end to end, with the C tools (issue 3, test 2):
 # dynamic sockets; three relays added with add_sock (tap "VFs"); one testpmd
 # "VM" with three virtio-user ports; traffic checked byte for byte; stats

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # 500 add/remove cycles through the port control tool on relay 2 while
 # relay 1 carries traffic (issue 3, test 5): no crash, every frame of relay 1
 # arrives in order, and the daemon's open files, buffer heap and memory do

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Static sockets driven by the port control tool (issue 3, tests 3 and 4):
 # add/remove against the default sockets, conditional and non-conditional
 # repeats; then bad input of every kind (garbage, truncated and oversized

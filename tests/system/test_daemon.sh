@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Daemon mode: the parent returns once startup is done (0) or failed (1, with
 # the reason); the pid file appears and goes; SIGHUP does not kill it; SIGTERM
 # stops it cleanly and removes its sockets.

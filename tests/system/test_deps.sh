@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Dependencies (issue 12): every command the project's scripts run and every
 # python module its python code imports comes from a package that
 # scripts/install-deps.sh lists, or from one Debian always installs

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The Prometheus exporter (issue 16 point 6): virtioforwarder_exporter on a
 # loopback port, in front of a daemon with stats and config endpoints and a
 # testpmd VM.  A scrape is valid text format (promtool check metrics finds no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Coverage-guided fuzzing (tests/fuzz/, scripts/fuzz.sh): the seven libFuzzer
 # harnesses (the four control services against the fake relay table, the
 # configuration file, the command line, the value parsers) each run

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Memory modes: with free hugepages the daemon uses them (and leaves no file
 # behind); "auto" without hugepages starts on shared memory and says so;
 # "yes" without hugepages refuses to start, naming the variable.

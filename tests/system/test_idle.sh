@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # An idle relay must not burn a core: with a VM connected and no traffic the
 # daemon uses a small fraction of one CPU (a busy-polling worker uses all of
 # it), and traffic after an idle spell still crosses at once.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # What `ninja install` lays down (guide sections 6, 7, 9): the daemon, the
 # balancer and the tools in their directories, the tools again under the
 # original's names (and .py aliases) in <libdir>/virtio-forwarder/, the

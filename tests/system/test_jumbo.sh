@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # 9000-byte frames (VIRTIOFWD_JUMBO).  Jumbo on: frames of 60-9014 bytes cross
 # both ways at once, byte for byte and in order, in chained buffers (the VF's
 # scattered RX, the guest's mergeable buffers, multi-segment TX).  Jumbo off

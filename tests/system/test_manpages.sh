@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Manual pages (issue 16): docs/man/<name>.<section>.scd, made into roff by
 # docs/man/meson.build (scdoc) in <build>/docs/man/.  Checks:
 # - every .scd is built (so listed in docs/man/meson.build);

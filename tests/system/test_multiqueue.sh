@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Multiqueue (issue 4, tests 1 and 2; guide section 12): a virtio-user "VM"
 # with 4, 8 and 32 queue pairs that loops every RX queue back to the TX
 # queue of the same number (testpmd io forwarding on one port).  Many UDP

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Issue 16: readiness for systemd (Type=notify).  A stand-in for systemd's
 # notification socket (tests/tools/notify_listener.py) receives what the
 # daemon sends through sd_notify: READY=1 only once the vhost-user sockets

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The Debian package (issue 16): built from a copy of the tree with
 # dpkg-buildpackage, lintian-clean (no E: or W:), with the files `meson
 # install` lays down, the units in /lib/systemd/system and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Ping between two namespaces through the forwarder, in server mode and in
 # client mode: ns vf: vf0 10.0.0.1 -- daemon -- socket -- testpmd -- ns vm: vm0 10.0.0.2
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # CPU pins, the VFIO VF token, the load monitor and the stats service's
 # ident (issue 17, points 7-10), on one daemon.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # virtio-net failover across a live migration: the guest's primary NIC is
 # an emulated, hot-pluggable vmxnet3 (standing for a VF passed through; the
 # guest's cloud kernel has no e1000) on a tap, pria, and its standby is the

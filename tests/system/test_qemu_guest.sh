@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # A real Linux guest (Debian's cloud kernel, its own virtio-net driver) under
 # QEMU software emulation: ping, and 2 MiB over TCP each way (HTTP) checked by
 # MD5, with a VirtIO 1.0 guest on a server-mode daemon and a legacy guest on a

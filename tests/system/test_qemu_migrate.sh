@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Live migration of a real guest between two forwarders standing for two
 # hosts.  Each forwarder has its own tap "VF" (vfa, vfb); both sit on one
 # Linux bridge, br0, which also holds the peer address 10.0.0.1.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Multiqueue with a real guest (issue 4 test 2, issue 6 test 3; guide
 # section 12): QEMU offers 33 queue pairs, the daemon warns and serves the
 # first 32.  The guest (one vCPU: its XPS map holds every queue, so TX picks

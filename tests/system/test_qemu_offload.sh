@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Offloads with a real guest through a VF that has none: net_af_packet on a
 # veth (test_qemu_guest covers net_tap, which completes checksums itself).
 # 1. The guest negotiates checksum offload and sends TCP with partial

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Packed virtqueues with a real guest (issue 6 test 4): a VirtIO 1.0 Linux
 # guest whose QEMU device offers packed rings (virtio-net-pci packed=on) runs
 # the same check as test_qemu_guest.sh (ping, 2 MiB over TCP each way checked

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Client mode restarts under a real guest (issue 6 test 2; guide section 11).
 # QEMU serves the socket (server=on) and the forwarder runs with -i.  A Linux
 # guest stays up (tests/tools/guest-init.sh, vio.mode=stay) while

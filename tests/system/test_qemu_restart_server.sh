@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Server mode restarts under a real guest (issue 6 test 2; guide sections
 # 10-11).  The forwarder serves the socket (the default) and QEMU connects.
 #  (a) the guest is restarted (QEMU stopped, a new one started on the same

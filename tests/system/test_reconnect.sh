@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Client mode survives restarts on either side: the daemon is killed and
 # restarted five times under a running "VM" (alternating SIGTERM and
 # SIGKILL), then the VM is killed and restarted five times under a running

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # 64 relays, as the guide promises, on the daemon built against the DPDK of
 # scripts/build-dpdk.sh (tests/run builds it: scripts/build.sh --dpdk64).
 #

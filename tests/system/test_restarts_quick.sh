@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/restarts --quick: 3 daemon restarts under a running VM (client mode),
 # 3 VM restarts under a client-mode daemon and 3 under a server-mode daemon;
 # traffic must cross both ways again after each (within 20 s), and the

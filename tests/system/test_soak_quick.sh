@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/soak --quick: 20,000 frames each way at once through one relay, every
 # byte checked: none lost, corrupted, reordered or duplicated, the receivers
 # kept up (no socket drops) and the relay counted 20,000 in and out each way

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The socket owner and group (VIRTIOFWD_SOCKET_OWNER/GROUP, -u/-g; issue 17,
 # point 6) with a user and a group made for the test (removed on exit), and
 # "VMs" that run as them: dpdk-testpmd with virtio-user ports under setpriv.

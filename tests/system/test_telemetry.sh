@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # DPDK telemetry (issue 16, point 5): EAL telemetry stays on, its socket
 # root-only in /var/run/dpdk/<file prefix>.  With one relay (tap "VF",
 # testpmd "VM") and traffic both ways, the real client dpdk-telemetry.py

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # ThreadSanitizer (issue 13): the daemon built with -fsanitize=thread (in
 # build-tsan/) through two control churns: test_adv_churn's add/remove
 # churn next to reconnecting listeners (${VIO_TSAN_SECS:-20} s: the callback

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # VF events: link down/up of the VF is logged and shown in stats (SIGUSR1 and
 # the ZeroMQ stats service); a reset request and a removal from the VF's
 # driver are handled without a crash and traffic resumes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Test helper: load a control endpoint the way a faulty or hostile client
  * would.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Mechanical dependency check: every command the project's shell scripts run
 and every python module its python code imports must come from a package
 that scripts/install-deps.sh lists (or one that Debian always installs:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Send and check numbered Ethernet frames over a kernel interface (AF_PACKET).
 
 Frame i of a stream is fully determined by (stream tag, i): length 60..1514

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: BSD-3-Clause
 # /init of the test guest.  Kernel command line: vio.ip=A/N vio.peer=B.
 # Prints "GUEST: ..." lines on the console for the host to check, serves a
 # random file over HTTP, downloads one from the host, then powers off once

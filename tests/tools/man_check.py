@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Checks a manual page against what a program says about itself
 (tests/system/test_manpages.sh runs it).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Build a tiny Linux guest for the QEMU tests: Debian's cloud kernel (taken
 # from the archive with apt-get download, not installed) and a busybox
 # initramfs whose /init loads the virtio-net driver, configures eth0 from the

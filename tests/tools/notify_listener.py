@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """A stand-in for systemd's notification socket (sd_notify, Type=notify).
 
 notify_listener.py SOCKET OUT [PATH...]: binds a datagram socket at SOCKET

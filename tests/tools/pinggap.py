@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Ping across a migration: what was lost, and which path carried the replies.
 
     pinggap.py PING_OUT [TCPDUMP_OUT T_START T_DONE PORT...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* setchannels IFACE N: set a NIC's combined channel count (what `ethtool -L
  * IFACE combined N` does), for the test guest, whose busybox has no
  * ethtool.  Built statically by mkguest.sh.  Prints the count in use. */

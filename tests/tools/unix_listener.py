@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Unix socket peers that a faulty QEMU or a hostile local user would be.
 
     unix_listener.py flap PATH SECONDS   listen, accept one connection (or wait

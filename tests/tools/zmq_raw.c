@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Test helper: send one raw frame (hex, or "@N" for N bytes of 0xff) to a
  * control endpoint as a REQ client and print the reply decoded as TYPE
  * (port, stats, sched, config) in protobuf text format.

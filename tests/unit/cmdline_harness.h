@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The harness of the command-line unit tests (test_cmdline.c,
  * test_cmdline_orig.c): each parse gets --config with a temporary file, so
  * the host's configuration file is never read.  Included by one test

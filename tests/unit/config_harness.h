@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The fixture of the configuration unit tests (test_config.c,
  * test_config_relays.c): a configuration with the defaults, files written
  * to a temporary path and loaded into it, validation against a fake set of

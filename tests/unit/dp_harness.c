@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The datapath harness of the unit tests: see dp_harness.h. */
 #include "dp_harness.h"
 #include "relay.h"

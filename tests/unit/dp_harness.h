@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The datapath harness of the unit tests (test_forward, test_relay_state,
  * test_worker): the EAL in memory (no hugepages, no PCI), a pool of mbufs,
  * a net_ring port standing in for a VF, and test frames (Ethernet, IPv4,

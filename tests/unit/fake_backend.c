@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The fake relay table: see fake_backend.h. */
 #include "fake_backend.h"
 

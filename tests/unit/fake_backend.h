@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A fake relay table behind the control services (ctl_backend.h), for the
  * service unit tests: operations act on plain arrays and can be made to
  * fail; the clock is set by the test. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The fakes around relay.c and worker.c: see fake_relay_deps.h. */
 #include "fake_relay_deps.h"
 

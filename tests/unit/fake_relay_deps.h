@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Fakes of the modules around relay.c and worker.c, for their unit tests
  * (test_relay_state, test_worker): VF ports (vf_port.h), bonds (vf_bond.h),
  * VF events (vf_events.h), wake-up sources (notify.h) and the daemon's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The fake guest: see fake_vhost.h. */
 #include "fake_vhost.h"
 

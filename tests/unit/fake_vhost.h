@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A fake guest behind librte_vhost's calls, for the datapath unit tests:
  * fake_vhost.c defines rte_vhost_enqueue_burst, rte_vhost_dequeue_burst
  * and the device queries relay.c makes, so the real forward.c and relay.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Announcing a migrating guest (src/announce.c) with the real datapath
  * (forward.c): the RARP the VM->VF worker sends on the VF (a net_ring
  * port), byte for byte; when it is sent and when not; the guest's MAC learnt

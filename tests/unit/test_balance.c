@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The load balancer's planning (tools/balance.c). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of src/bond.c: bond names, modes, member lists and the static
  * syntax bond:<name>:<mode>:<member>+<member>. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of src/cmdline.c: options, their mapping onto configuration
  * variables, and precedence over the configuration file.  Every parse is
  * given --config with a temporary file, so /etc/default/virtioforwarder of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of src/cmdline.c against the original virtio-forwarder's
  * option table: every option in every form its getopt took, with its
  * meaning here (or the one warning of a gone feature). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of src/conffile.c: the bash-subset reader of
  * /etc/default/virtioforwarder. */
 #include <errno.h>

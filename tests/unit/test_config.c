@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of src/config.c: the variables of the configuration file and
  * their values, the command line's settings over them, the online CPUs and
  * the shipped file (static VFs, pins and validation: test_config_relays.c). */

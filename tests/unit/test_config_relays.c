@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of src/config.c: the relays' side of the configuration (static
  * VFs and bonds, CPU pins) and whole-configuration validation against a fake
  * set of online CPUs (the variables and their values: test_config.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The core_sched service against a fake relay table. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The control lock's assertions (src/ctl_lock.h) seen to fire: a [ctl]
  * function called without the lock, or from a thread other than the one
  * holding it, logs its own name and aborts; the same calls with the lock

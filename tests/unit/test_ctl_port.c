@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The port_control service against a fake relay table: every op, the
  * conditional flag, and every kind of bad request. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The control transport over real ipc sockets, with REQ clients as the old
  * tools use: bad frames get error replies, a stats window does not hold up
  * other services, the endpoint files are private, and stop cleans up. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The stats and config services against a fake relay table: selection,
  * counters, rates from the sampler and from a request's window, and errors. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Flow hashing and ring selection (src/flowhash.c). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The datapath (src/forward.c) on real mbufs: a net_ring port is the VF, a
  * fake of librte_vhost's enqueue and dequeue calls is the guest
  * (fake_vhost.c).  Every frame carries a sequence number, so each test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The exporter's rendering of stats replies in the Prometheus text format
  * (tools/metrics.c) and its --listen parser (tools/listen_addr.c): label
  * escaping, every family with HELP and TYPE and its samples together, the

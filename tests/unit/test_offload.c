@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Software completion of guest offloads (src/offload.c): TCP segmentation
  * of IPv4 and IPv6 packets held in chained buffers, and TCP/UDP checksums,
  * on real mbufs (EAL in memory, no hugepages).  Every segment's headers,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of src/parse.c: CPU lists and masks, integers, booleans.
  * Device-side parsers are in test_parse_devices.c. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of src/parse.c, device side: PCI addresses, VF device strings,
  * static VF entries, pins, guest MACs, VFIO tokens and socket file-name patterns. */
 #include <errno.h>

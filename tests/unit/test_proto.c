@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Golden-byte tests of the control protocol (proto/virtioforwarder.proto).
  *
  * The fixtures are written by hand from the field numbers and wire types of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A relay's states (src/relay.c) as its two sides come and go: the VF
  * (vio_relay_add_vf/remove_vf, removal and reset events) and the VM
  * (vio_relay_vm_up/vm_down, as vhost.c's callbacks call them, control lock

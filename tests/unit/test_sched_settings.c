@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The load balancer's options and variables (tools/sched_settings.c): ours,
  * the original's (--poll-interval --sensitivity --loglevel
  * --global-numa-opt, --stats-ep --sched-ep), the original's variables

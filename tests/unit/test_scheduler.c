@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of src/scheduler.c: choosing the worker CPU of a relay
  * direction. */
 #include <setjmp.h>

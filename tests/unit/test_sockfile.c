@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sockfile.c on real sockets in a scratch directory: what a probe sees
  * (nothing, a stale socket, a listener, a listener with a full backlog, a
  * datagram socket, a symlink, a file), that only stale stream sockets are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Helpers shared by the cmocka unit tests. */
 #ifndef VIO_TEST_UTIL_H
 #define VIO_TEST_UTIL_H

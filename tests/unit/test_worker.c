@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Worker task lists (src/worker.c) with a real worker lcore: directions put
  * on and taken off its list under the control lock, and the RCU handoff:
  * once vio_workers_sync() returns, the worker does not touch a direction
