@@ -16,7 +16,7 @@
 #    vdev buses; the VF-capable PMDs of Debian's build whose dependencies
 #    are met here; tap, af_packet, pcap, null, ring, vhost, virtio, bonding);
 #  - static libraries only, so that the daemon built against it cannot load
-#    Debian's 32-port shared libraries by accident (see docs/installation.md);
+#    Debian's 32-port shared libraries by accident (docs/operation.md, "64 relays");
 #  - dpdk-testpmd is the only application (tests run it with more than 32
 #    ports), no tests, no docs, no examples.
 # Platform "generic" as Debian's (a binary that runs on any x86-64 with
@@ -38,8 +38,9 @@ case $PORTS in '' | *[!0-9]*) die "VIO_DPDK_PORTS must be a number" ;; esac
 [ "$PORTS" -ge 64 ] && [ "$PORTS" -le 1024 ] || die "VIO_DPDK_PORTS must be 64-1024"
 ver=$(dpkg-query -W -f='${Version}' libdpdk-dev 2>/dev/null) ||
 	die "libdpdk-dev is not installed (scripts/install-deps.sh)"
-# The cache key: the Debian version, the port count and this script.
-key="dpdk-$ver-p$PORTS-$(sha1sum "$0" | cut -c1-8)"
+# The cache key: the Debian version, the port count and this script's
+# commands (its comments may change without a rebuild).
+key="dpdk-$ver-p$PORTS-$(grep -v '^[[:space:]]*#' "$0" | sha1sum | cut -c1-8)"
 PREFIX=$CACHE/$key
 # One build at a time (tests/run and bench/run may both ask): the second
 # waits and then finds the first one's result.

@@ -108,10 +108,10 @@ static uint64_t sent(const struct vio_relay *r)
 
 static void finish(struct vio_relay *r, struct mig *m, const char *why)
 {
-	VIO_LOG(INFO,
-		"relay %u: %s %.0f ms after the migration started: announcements stop "
-		"(%u asked, %" PRIu64 " sent in all)",
-		r->id, why, (double)(vio_monotonic_ns() - m->t0_ns) / 1e6, m->asked, sent(r));
+	VIO_RLOG(INFO, r->id,
+		 "%s %.0f ms after the migration started: announcements stop (%u asked, "
+		 "%" PRIu64 " sent in all)",
+		 why, (double)(vio_monotonic_ns() - m->t0_ns) / 1e6, m->asked, sent(r));
 	m->active = false;
 }
 
@@ -132,12 +132,11 @@ static bool step(struct vio_relay *r, struct mig *m)
 			.active = true, .rx_base = guest_frames(r), .t0_ns = vio_monotonic_ns()};
 		vio_mac_format(mac, macs, sizeof(macs));
 		if (mac)
-			VIO_LOG(INFO,
-				"relay %u: the guest is migrating (dirty-page logging on): "
-				"announcing %s (%s) on the VF every %u ms until the guest "
-				"sends through the relay",
-				r->id, macs, r->guest_mac_fixed ? "configured" : "learnt",
-				interval_ms);
+			VIO_RLOG(INFO, r->id,
+				 "the guest is migrating (dirty-page logging on): announcing %s "
+				 "(%s) on the VF every %u ms until the guest sends through the "
+				 "relay",
+				 macs, r->guest_mac_fixed ? "configured" : "learnt", interval_ms);
 	} else if (guest_frames(r) != m->rx_base) {
 		/* Its own frames teach the network from now on. */
 		__atomic_store_n(&r->migrating, VIO_MIG_HEARD, __ATOMIC_RELEASE);
@@ -146,11 +145,10 @@ static bool step(struct vio_relay *r, struct mig *m)
 	}
 	if (!mac) {
 		if (!m->no_mac_said)
-			VIO_LOG(WARNING,
-				"relay %u: the guest is migrating but its MAC is not "
-				"known (it sent nothing through the relay): not announced; set "
-				"VIRTIOFWD_GUEST_MACS for a failover standby",
-				r->id);
+			VIO_RLOG(WARNING, r->id,
+				 "the guest is migrating but its MAC is not known (it sent "
+				 "nothing through the relay): not announced; set "
+				 "VIRTIOFWD_GUEST_MACS for a failover standby");
 		m->no_mac_said = true;
 		return true; /* it may still send something */
 	}

@@ -2,7 +2,7 @@
 /* Golden-byte tests of the control protocol (proto/virtioforwarder.proto).
  *
  * The fixtures are written by hand from the field numbers and wire types of
- * docs/control-protocol.md (tag = field << 3 | wire type), not produced by
+ * ../shared/docs/control-protocol.md (tag = field << 3 | wire type), not produced by
  * our encoder: each message is decoded from them and checked field by field,
  * and encoding the same values must give exactly the same bytes.  This pins
  * the wire format the original tools speak. */
